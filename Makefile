@@ -1,0 +1,38 @@
+# Every target bootstraps what it needs: a .venv from uv.lock, node_modules from package-lock.json.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: venv generate check-generated test unit contract lint demo bench dist update-spec clean
+
+venv: $(VENV)/.synced
+$(VENV)/.synced: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: venv
+	$(BIN)/python -m tools.generate
+
+check-generated: venv
+	$(BIN)/python -m tools.generate --check
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check $$(git ls-files '*.py' | grep -v '^wassist_api_client/\(api\|models\)/' | grep -v '^wassist_api_client/[a-z]*\.py$$')
+	$(BIN)/mypy --strict wassist_api_client/_*.py tools
+	$(BIN)/mypy wassist_api_client
+
+test: venv node_modules/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules build dist
