@@ -1,0 +1,184 @@
+"""Regenerate the package's generated code from an OpenAPI spec.
+
+    python -m tools.generate                 # openapi.json -> wassist_api_client/
+    python -m tools.generate --check         # fail with a diff if the committed code is stale
+    python -m tools.generate --spec S --package-dir D/wassist_api_client   # another spec, elsewhere
+
+Flow: spec -> tools.normalize -> openapi-python-client (generator-config.yaml, templates/) ->
+ruff -> the generated files of the package. Hand-written files (`__init__.py`, `_*.py`,
+`py.typed`) are never touched; generated files (`api/`, `models/`, the other top-level
+modules) are replaced as a whole, so whatever left the spec leaves the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tools.normalize import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = ROOT / "wassist_api_client"
+CONFIG = ROOT / "generator-config.yaml"
+TEMPLATES = ROOT / "templates"
+NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
+GENERATED_DIRS = ("api", "models")
+RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
+
+
+class GenerationError(Exception):
+    pass
+
+
+def is_generated(relative: Path) -> bool:
+    """Generated: everything under api/ and models/, and top-level modules not starting with `_`."""
+    if relative.parts[0] in GENERATED_DIRS:
+        return True
+    return len(relative.parts) == 1 and relative.suffix == ".py" and not relative.name.startswith("_")
+
+
+def generated_files(package_dir: Path) -> dict[Path, bytes]:
+    files = (p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return {p.relative_to(package_dir): p.read_bytes() for p in files if is_generated(p.relative_to(package_dir))}
+
+
+def dump_json(document: Any) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_normalized(spec_path: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = normalize(json.loads(spec_path.read_text(encoding="utf-8")))
+    for path, path_item in spec.get("paths", {}).items():
+        for method, operation in path_item.items():
+            media_types = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            if len(media_types) > 1:
+                raise GenerationError(f"{method.upper()} {path}: more than one request media type after normalizing")
+    return spec
+
+
+def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
+    """api/<tag>/<operationId>.py for every operation of a normalized spec, with a label for messages."""
+    modules: dict[Path, str] = {}
+    for path, path_item in spec.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if isinstance(operation, dict) and "operationId" in operation:
+                module = Path("api", operation["tags"][0], operation["operationId"] + ".py")
+                original = operation.get("x-original-operation-id", operation["operationId"])
+                modules[module] = f"{method.upper()} {path} ({original})"
+    return modules
+
+
+def run(command: list[str], cwd: Path | None = None) -> str:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise GenerationError(f"{' '.join(command[:4])} ... failed:\n{output}")
+    return output
+
+
+def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
+    """Run the generator and the formatter; return the freshly generated package directory."""
+    spec_file = work_dir / "openapi.normalized.json"
+    spec_file.write_text(dump_json(spec), encoding="utf-8")
+    output_dir = work_dir / "wassist_api_client"
+    bin_dir = Path(sys.executable).parent
+    output = run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(spec_file),
+            "--meta",
+            "none",
+            "--output-path",
+            str(output_dir),
+            "--config",
+            str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
+        ]
+    )
+    # The generator reports dropped operations and models as warnings but still exits 0.
+    if "Warning" in output or "Skipping" in output or "Unable" in output:
+        raise GenerationError(f"openapi-python-client could not generate everything:\n{output}")
+    missing = {m: label for m, label in expected_endpoint_modules(spec).items() if not (output_dir / m).is_file()}
+    if missing:
+        raise GenerationError("no module generated for: " + ", ".join(sorted(missing.values())))
+    ruff = str(bin_dir / "ruff")
+    run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
+    run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
+    return output_dir
+
+
+def install(fresh_dir: Path, package_dir: Path) -> None:
+    """Replace the generated files of package_dir with those of fresh_dir; keep hand-written ones."""
+    package_dir.mkdir(parents=True, exist_ok=True)
+    for name in GENERATED_DIRS:
+        shutil.rmtree(package_dir / name, ignore_errors=True)
+    for stale in package_dir.glob("*.py"):
+        if is_generated(Path(stale.name)):
+            stale.unlink()
+    for relative, content in generated_files(fresh_dir).items():
+        target = package_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    if package_dir.resolve() != PACKAGE_DIR:
+        # A package generated elsewhere (tests, other specs) needs the hand-written runtime too.
+        for hand_written in PACKAGE_DIR.iterdir():
+            if hand_written.is_file() and not is_generated(Path(hand_written.name)):
+                shutil.copy2(hand_written, package_dir / hand_written.name)
+
+
+def diff(committed: dict[Path, bytes], fresh: dict[Path, bytes]) -> Iterator[str]:
+    for relative in sorted(committed.keys() | fresh.keys()):
+        old, new = committed.get(relative), fresh.get(relative)
+        if old != new:
+            yield from difflib.unified_diff(
+                (old or b"").decode().splitlines(keepends=True),
+                (new or b"").decode().splitlines(keepends=True),
+                f"committed/{relative}" if old is not None else "/dev/null",
+                f"generated/{relative}" if new is not None else "/dev/null",
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--spec", type=Path, default=ROOT / "openapi.json")
+    parser.add_argument("--package-dir", type=Path, default=PACKAGE_DIR)
+    parser.add_argument("--check", action="store_true", help="compare with the committed code instead of writing")
+    args = parser.parse_args(argv)
+    try:
+        spec = load_normalized(args.spec)
+        with tempfile.TemporaryDirectory(prefix="wassist-generate-") as work:
+            fresh_dir = generate_into(spec, Path(work))
+            if args.check:
+                lines = list(diff(generated_files(args.package_dir), generated_files(fresh_dir)))
+                if lines:
+                    sys.stdout.writelines(lines)
+                    print(f"\n{args.package_dir} differs from what {args.spec} generates: run `make generate`.")
+                    return 1
+                print(f"{args.package_dir} is up to date with {args.spec}.")
+                return 0
+            install(fresh_dir, args.package_dir)
+        if args.package_dir.resolve() == PACKAGE_DIR:
+            NORMALIZED_SPEC.parent.mkdir(exist_ok=True)
+            NORMALIZED_SPEC.write_text(dump_json(spec), encoding="utf-8")
+    except (GenerationError, ValueError, OSError) as error:
+        print(f"make generate failed: {error}", file=sys.stderr)
+        return 1
+    print(f"Generated {args.package_dir} from {args.spec}.")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

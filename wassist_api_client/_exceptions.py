@@ -1,0 +1,215 @@
+"""The exceptions every call can raise; all derive from WassistError."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "WassistError",
+]
+
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
+_PREVIEW_CHARS = 200
+
+
+class WassistError(Exception):
+    """Base class of every error this package raises."""
+
+
+class APIError(WassistError):
+    """An error tied to one HTTP request."""
+
+    def __init__(self, message: str, *, request: httpx.Request) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """The API could not be reached, or the connection broke before a response arrived."""
+
+    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within the configured timeout."""
+
+    def __init__(self, *, request: httpx.Request) -> None:
+        super().__init__(request=request, message="Request timed out.")
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response whose body is not what the spec documents (or not JSON at all)."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(APIError):
+    """The API answered with a 4xx or 5xx status."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.code: str | None = _error_code(body)
+        self.request_id: str | None = _request_id(response)
+
+    def __str__(self) -> str:
+        suffix = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{self.status_code}: {self.message}{suffix}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or failed validation."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well formed but its content was rejected."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; `retry_after` says how many seconds to wait, when the API said."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, response=response, body=body)
+        self.retry_after: float | None = retry_after_seconds(response, body)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The typed error for a 4xx/5xx response whose body has been read."""
+    body = _decoded_body(response)
+    message = _error_message(body) or _reason(response)
+    error_class = _STATUS_CLASSES.get(response.status_code)
+    if error_class is None:
+        error_class = InternalServerError if response.status_code >= 500 else APIStatusError
+    return error_class(message, response=response, body=body)
+
+
+def body_preview(response: httpx.Response) -> str:
+    """The first characters of a body, for messages about bodies that could not be used."""
+    text = response.content[:_PREVIEW_CHARS].decode("utf-8", errors="replace")
+    return repr(text) + ("..." if len(response.content) > _PREVIEW_CHARS else "")
+
+
+def retry_after_seconds(response: httpx.Response, body: object) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or an HTTP date) or the body's `retry_after`."""
+    header = response.headers.get("retry-after")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+        try:
+            when = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            return max(0.0, when.timestamp() - time.time())
+    value = body.get("retry_after") if isinstance(body, dict) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return max(0.0, float(value))
+    return None
+
+
+def _decoded_body(response: httpx.Response) -> object:
+    try:
+        return json.loads(response.content) if response.content else None
+    except ValueError:
+        return response.content.decode("utf-8", errors="replace")
+
+
+def _error_message(body: object) -> str | None:
+    """The message of Wassist's `{"error", "code"}` body, or of the shapes other clients read."""
+    if isinstance(body, dict):
+        for key in ("error", "message", "detail"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return str(value["message"])
+        field_errors = _field_errors(body)
+        if field_errors:
+            return field_errors
+    if isinstance(body, str) and body.strip():
+        # An HTML page from a proxy: show its start rather than nothing.
+        return " ".join(body.split())[:_PREVIEW_CHARS]
+    return None
+
+
+def _field_errors(body: dict[str, Any]) -> str:
+    """Django REST framework's `{"field": ["message", ...]}` validation maps, as one line."""
+    parts = []
+    for field, messages in body.items():
+        if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+            parts.append(f"{field}: {' '.join(messages)}")
+    return "; ".join(parts)
+
+
+def _error_code(body: object) -> str | None:
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        if name in response.headers:
+            return response.headers[name]
+    return None
+
+
+def _reason(response: httpx.Response) -> str:
+    return response.reason_phrase or f"HTTP {response.status_code}"
