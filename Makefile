@@ -27,12 +27,22 @@ check-generated: venv
 
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check $$(git ls-files '*.py' | grep -v '^wassist_api_client/\(api\|models\)/' | grep -v '^wassist_api_client/[a-z]*\.py$$')
-	$(BIN)/mypy --strict wassist_api_client/_*.py tools
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict wassist_api_client/__init__.py wassist_api_client/_*.py tools
 	$(BIN)/mypy wassist_api_client
 
-test: venv node_modules/.installed
+# The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
+test: venv node_modules/.installed lint
 	$(BIN)/python -m pytest
+
+contract: venv node_modules/.installed
+	$(BIN)/python -m pytest tests/contract
+
+bench: venv
+	$(BIN)/python -m tools.bench
+
+update-spec: venv
+	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec "$(SPEC)")
 
 clean:
 	rm -rf $(VENV) node_modules build dist

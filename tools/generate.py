@@ -108,11 +108,12 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         ]
     )
     # The generator reports dropped operations and models as warnings but still exits 0.
-    if "Warning" in output or "Skipping" in output or "Unable" in output:
-        raise GenerationError(f"openapi-python-client could not generate everything:\n{output}")
-    missing = {m: label for m, label in expected_endpoint_modules(spec).items() if not (output_dir / m).is_file()}
-    if missing:
-        raise GenerationError("no module generated for: " + ", ".join(sorted(missing.values())))
+    missing = sorted(
+        label for module, label in expected_endpoint_modules(spec).items() if not (output_dir / module).is_file()
+    )
+    if missing or any(word in output for word in ("Warning", "Skipping", "Unable")):
+        dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
+        raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
