@@ -1,0 +1,124 @@
+"""`make bench` runs end to end with tiny round counts; nothing here looks at how long anything took."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools import bench, bench_data
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PAIR_KEYS = {
+    "baseline_median_ns",
+    "candidate_median_ns",
+    "ratio",
+    "ratio_of_medians",
+    "rounds",
+    "inner",
+    "target",
+    "met",
+    "baseline",
+    "candidate",
+}
+
+TINY = ["--rounds", "2", "--scale", "0.002", "--import-runs", "2", "--generate-rounds", "1", "--concurrency", "5"]
+
+
+def run_bench(tmp_path: Path, *args: str) -> dict[str, Any]:
+    output = tmp_path / "bench.json"
+    status = bench.main([*TINY, "--output", str(output), *args])
+    report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+    assert report["errors"] == {}
+    assert status == 0
+    return report
+
+
+def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = run_bench(tmp_path, "--only", "import,parse,percall,loopback,profile", "--no-large")
+
+    results = report["results"]
+    for key in ("import", "parse_one", "parse_list", "percall_mock", "percall_loopback", "async_loopback"):
+        assert results[key].keys() >= PAIR_KEYS, key
+        assert results[key]["rounds"] == 2
+    assert results["import_modules"]["import"]["operation_modules_imported"] == 1
+    assert results["profile"]["top_extra_calls"]
+    assert results["profile"]["steps_us"]
+    assert {"cpus", "cpu_model", "python"} <= report["machine"].keys()
+    table = capsys.readouterr().out
+    assert "per call, in process" in table
+    assert "rounds x iterations" in table
+
+
+@pytest.mark.slow
+def test_generation_and_large_spec_sections(tmp_path: Path) -> None:
+    # The vendored spec stands in for the large one: the same code path, a fraction of the time.
+    report = run_bench(tmp_path, "--only", "generate,import,parse", "--large-spec", str(ROOT / "openapi.json"))
+
+    generation = report["results"]["generate"]
+    assert [row["operations"] for row in generation["specs"]] == [1, 1]
+    assert "import_large" in report["results"]
+    assert report["results"]["parse_list"]["model"]["package"] == "bench_openapi_client.models"
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "paths": {
+        "/a/": {"get": {"responses": {"200": {"description": ""}}}},
+        "/b/{id}/": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Outer"}}}},
+                "responses": {
+                    "201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Outer"}}}}
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Outer": {
+                "type": "object",
+                "required": ["id", "inner"],
+                "properties": {
+                    "id": {"type": "string", "format": "uuid", "readOnly": True},
+                    "secret": {"type": "string", "writeOnly": True},
+                    "inner": {"$ref": "#/components/schemas/Inner"},
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Inner"}},
+                    "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}]},
+                    "count": {"type": "integer", "minimum": 5, "maximum": 9},
+                    "parent": {"$ref": "#/components/schemas/Outer"},
+                },
+            },
+            "Inner": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}},
+            "Kind": {"type": "string", "enum": ["x", "y"]},
+            "Unused": {"type": "object", "properties": {}},
+        }
+    },
+}
+
+
+def test_examples_follow_read_and_write_only() -> None:
+    outer = {"$ref": "#/components/schemas/Outer"}
+
+    request = bench_data.example(SPEC, outer, request=True)
+    response = bench_data.example(SPEC, outer, request=False)
+
+    assert "id" not in request and "secret" in request
+    assert "id" in response and "secret" not in response
+    assert response["kind"] == "x" and response["count"] == 5
+    assert response["items"] == [{"at": "2024-05-06T07:08:09.123456Z"}]
+    assert "parent" not in response  # a recursive reference is left out, not expanded forever
+
+
+def test_operation_lookup_slicing_and_model_choice() -> None:
+    operation = bench_data.find_operation(SPEC, "POST", "/b/42/")
+    assert bench_data.success_response(operation)[0] == 201
+
+    sliced = bench_data.slice_spec(SPEC, 1)
+    assert bench_data.count_operations(sliced) == 1
+    assert "components" not in sliced or "schemas" not in sliced["components"]
+    assert set(bench_data.slice_spec(SPEC, 2)["components"]["schemas"]) == {"Outer", "Inner", "Kind"}
+
+    assert bench_data.most_nested_model(SPEC) == ("Outer", 3)

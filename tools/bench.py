@@ -1,0 +1,1124 @@
+"""`make bench`: what the generated client costs next to raw httpx, measured side by side.
+
+    python -m tools.bench                      # everything; table on stdout, JSON in build/bench.json
+    python -m tools.bench --only percall,parse --rounds 5 --scale 0.2
+
+Every measure pairs a baseline (raw httpx, `json.loads`, `import httpx`) with the candidate
+(the package) and runs them interleaved in one process group: each round times the
+baseline and the candidate back to back, alternating which goes first, so that machine
+noise hits both sides alike. Reported: the median of each side and the median of the
+per-round candidate/baseline ratios, with the number of rounds and iterations.
+
+Sections:
+  percall   in process: `create.sync` vs `httpx.Client.post().json()` on one httpx.MockTransport
+  loopback  a fast HTTP server on 127.0.0.1 in its own process: the same pair, and
+            100 concurrent `asyncio` calls vs httpx.AsyncClient
+  import    fresh interpreters: the package + one operation module vs `import httpx`, for the
+            vendored spec and a ~120-operation corpus spec, with the modules each one loads
+  parse     `Model.from_dict(json.loads(body))` vs `json.loads(body)`, one object and a
+            1,000-item list of the most nested model of the large spec
+  generate  `python -m tools.generate` wall time for specs of growing size
+  profile   where the per-call overhead goes (cProfile deltas and timed steps); informational
+
+Nothing here asserts on time: targets are printed and recorded, never enforced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import gc
+import importlib
+import inspect
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+import typing
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tools import bench_data
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "wassist_api_client"
+SPEC = ROOT / "openapi.json"
+CORPUS = ROOT / "tests" / "specs"
+DEFAULT_OPERATION = f"{PACKAGE}.api.whatsapp_link_sessions.create"
+DEFAULT_OUTPUT = ROOT / "build" / "bench.json"
+BASE_URL = "https://bench.invalid"
+API_KEY = "bench-key-not-a-secret"
+SECTIONS = ("generate", "import", "parse", "percall", "loopback", "profile")
+LIST_ITEMS = 1000
+
+TARGETS = {
+    "percall_mock": 1.05,
+    "percall_loopback": 1.03,
+    "import": 1.20,
+    "import_large": 1.20,
+    "parse_one": 2.0,
+    "parse_list": 2.0,
+}
+
+
+# ---------------------------------------------------------------------------- measurement
+
+
+@dataclass
+class Pair:
+    """One measure: baseline and candidate samples (ns per unit), one of each per round."""
+
+    key: str
+    title: str
+    baseline_label: str
+    candidate_label: str
+    unit: str = "call"
+    inner: int = 1
+    baseline: list[float] = field(default_factory=list)
+    candidate: list[float] = field(default_factory=list)
+    target: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rounds(self) -> int:
+        return len(self.baseline)
+
+    @property
+    def ratio(self) -> float:
+        """Median of the per-round ratios: paired, so slow drifts of the machine cancel out."""
+        return statistics.median(c / b for b, c in zip(self.baseline, self.candidate, strict=True))
+
+    def summary(self) -> dict[str, Any]:
+        ratios = sorted(c / b for b, c in zip(self.baseline, self.candidate, strict=True))
+        base, cand = statistics.median(self.baseline), statistics.median(self.candidate)
+        return {
+            "title": self.title,
+            "baseline": self.baseline_label,
+            "candidate": self.candidate_label,
+            "unit": self.unit,
+            "baseline_median_ns": round(base, 1),
+            "candidate_median_ns": round(cand, 1),
+            "ratio": round(self.ratio, 4),
+            "ratio_of_medians": round(cand / base, 4),
+            "ratio_min": round(ratios[0], 4),
+            "ratio_max": round(ratios[-1], 4),
+            "overhead_ns": round(cand - base, 1),
+            "rounds": self.rounds,
+            "inner": self.inner,
+            "target": self.target,
+            "met": None if self.target is None else self.ratio <= self.target,
+            **self.extra,
+        }
+
+
+def _time_loop(fn: Callable[[], object], inner: int) -> float:
+    """ns per call of `fn` over `inner` calls, with the collector off (for both sides alike)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(inner):
+            fn()
+        return (time.perf_counter_ns() - start) / inner
+    finally:
+        gc.enable()
+
+
+def calibrate(fns: list[Callable[[], object]], sample_ns: float) -> int:
+    """Iterations per sample so that the slowest of `fns` runs about `sample_ns`."""
+    slowest = 0.0
+    for fn in fns:
+        fn()  # warm up: first-call caches, connection set-up
+        n, per_call = 1, 0.0
+        while True:
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                fn()
+            elapsed = time.perf_counter_ns() - start
+            if elapsed > min(20e6, sample_ns / 4) or n >= 1 << 16:
+                per_call = elapsed / n
+                break
+            n *= 2
+        slowest = max(slowest, per_call)
+    return max(1, int(sample_ns / slowest))
+
+
+def interleave(pair: Pair, baseline: Callable[[], object], candidate: Callable[[], object], rounds: int) -> Pair:
+    for index in range(rounds):
+        order = [(pair.baseline, baseline), (pair.candidate, candidate)]
+        for samples, fn in order if index % 2 == 0 else reversed(order):
+            samples.append(_time_loop(fn, pair.inner))
+    return pair
+
+
+async def _time_async(fn: Callable[[], Awaitable[object]], inner: int) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(inner):
+            await fn()
+        return (time.perf_counter_ns() - start) / inner
+    finally:
+        gc.enable()
+
+
+# ---------------------------------------------------------------------------- the operation under test
+
+
+@dataclass
+class Operation:
+    """The benchmarked operation module with its request body and a response body fitting the spec."""
+
+    module: types.ModuleType
+    method: str
+    url: str
+    body: Any  # the generated request model instance
+    payload: Any  # body.to_dict(): what raw httpx sends
+    status: int
+    response_body: bytes
+    response_model: Any  # the generated response model class
+
+
+def _model_class(annotation: Any) -> Any:
+    """The first class with `from_dict` in an annotation like `Model | Unset | None`."""
+    if hasattr(annotation, "from_dict"):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_class(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(fn)
+    except Exception:  # unresolvable forward references: fall back to the raw annotations
+        return {name: p.annotation for name, p in inspect.signature(fn).parameters.items()} | {
+            "return": inspect.signature(fn).return_annotation
+        }
+
+
+class _Probe:
+    """Stands in for a request body to learn an operation's method and URL from `_get_kwargs`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {}
+
+
+def load_operation(module_name: str, spec: dict[str, Any]) -> Operation:
+    module = importlib.import_module(module_name)
+    hints = _hints(module.sync)
+    body_class = _model_class(hints.get("body"))
+    response_model = _model_class(hints.get("return"))
+    if body_class is None or response_model is None:
+        raise LookupError(f"{module_name}.sync must take a model `body` and return a model")
+    # Method and URL come from the module itself, bodies from the spec's schemas for that operation.
+    probe = module._get_kwargs(body=_Probe())
+    operation = bench_data.find_operation(spec, probe["method"], probe["url"])
+    body = body_class.from_dict(_fitting_request(body_class, spec, operation))
+    status, schema = bench_data.success_response(operation)
+    response = bench_data.example(spec, schema or {}, request=False)
+    kwargs = module._get_kwargs(body=body)
+    return Operation(
+        module=module,
+        method=kwargs["method"].upper(),
+        url=kwargs["url"],
+        body=body,
+        payload=kwargs["json"],
+        status=status,
+        response_body=json.dumps(response, separators=(",", ":")).encode(),
+        response_model=response_model,
+    )
+
+
+def _fitting_request(body_class: Any, spec: dict[str, Any], operation: dict[str, Any]) -> Any:
+    """A request example the body model accepts: without readOnly fields, else (an unsplit model) with them."""
+    schema = bench_data.request_schema(operation) or {}
+    for request in (True, False):
+        candidate = bench_data.example(spec, schema, request=request)
+        try:
+            body_class.from_dict(candidate)
+        except Exception:
+            continue
+        return candidate
+    raise LookupError(f"no request example fits {body_class.__name__}")
+
+
+# ---------------------------------------------------------------------------- clients
+
+
+class _StubClient:
+    """Satisfies the `Client`/`AsyncClient` protocols until `Wassist`/`AsyncWassist` exist."""
+
+    strict_response_validation = False
+
+    def __init__(self, http: httpx.Client | None = None, async_http: httpx.AsyncClient | None = None) -> None:
+        self._http, self._async_http = http, async_http
+
+    def get_httpx_client(self) -> httpx.Client:
+        assert self._http is not None
+        return self._http
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        assert self._async_http is not None
+        return self._async_http
+
+
+def _package_client(name: str) -> Any:
+    package = importlib.import_module(PACKAGE)
+    return getattr(package, name, None)
+
+
+def client_label() -> str:
+    return "Wassist" if _package_client("Wassist") is not None else "protocol stub (Wassist not available yet)"
+
+
+def raw_sync(base_url: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    return httpx.Client(base_url=base_url, transport=transport, headers={"X-API-Key": API_KEY})
+
+
+def raw_async(base_url: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base_url, headers={"X-API-Key": API_KEY})
+
+
+def package_sync(base_url: str, transport: httpx.BaseTransport | None = None) -> Any:
+    wassist = _package_client("Wassist")
+    if wassist is None:
+        return _StubClient(http=raw_sync(base_url, transport))
+    kwargs: dict[str, Any] = {"api_key": API_KEY, "base_url": base_url}
+    if transport is not None:
+        kwargs["transport"] = transport
+    return wassist(**kwargs)
+
+
+def package_async(base_url: str) -> Any:
+    async_wassist = _package_client("AsyncWassist")
+    if async_wassist is None:
+        return _StubClient(async_http=raw_async(base_url))
+    return async_wassist(api_key=API_KEY, base_url=base_url)
+
+
+def _close(client: Any) -> None:
+    if isinstance(client, _StubClient):
+        client = client._http
+    close = getattr(client, "close", None)
+    if close is not None:
+        close()
+
+
+async def _aclose(client: Any) -> None:
+    if isinstance(client, _StubClient):
+        client = client._async_http
+    for name in ("aclose", "close"):
+        close = getattr(client, name, None)
+        if close is not None:
+            result = close()
+            if inspect.isawaitable(result):
+                await result
+            return
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+@dataclass
+class Settings:
+    rounds: int
+    import_runs: int
+    generate_rounds: int
+    scale: float
+    concurrency: int
+    operation: str
+    large_spec: Path | None
+    work: Path
+
+    def sample_ns(self, base_ms: float) -> float:
+        return base_ms * 1e6 * self.scale
+
+
+def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
+
+    transport = httpx.MockTransport(handler)
+    raw = raw_sync(BASE_URL, transport)
+    client = package_sync(BASE_URL, transport)
+    try:
+        sync, body, url, payload = op.module.sync, op.body, op.url, op.payload
+
+        def baseline() -> object:
+            return raw.post(url, json=payload).json()
+
+        def candidate() -> object:
+            return sync(client=client, body=body)
+
+        def wrapped_raw() -> object:
+            return client.get_httpx_client().post(url, json=payload).json()
+
+        assert isinstance(candidate(), op.response_model)
+        inner = calibrate([baseline, candidate], settings.sample_ns(40))
+        pair = Pair(
+            "percall_mock",
+            "per call, in process (MockTransport)",
+            "httpx.Client.post().json()",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
+            inner=inner,
+            target=TARGETS["percall_mock"],
+        )
+        interleave(pair, baseline, candidate, settings.rounds)
+        # The client's own httpx stack (auth, retry and error transports) without generated code.
+        stack = Pair(
+            "percall_mock_stack",
+            "  of which the client's httpx stack",
+            "httpx.Client.post().json()",
+            "client.get_httpx_client().post().json()",
+            inner=inner,
+        )
+        interleave(stack, baseline, wrapped_raw, settings.rounds)
+        return [pair, stack]
+    finally:
+        _close(client)
+        raw.close()
+
+
+@contextlib.contextmanager
+def loopback_server(op: Operation, work: Path) -> Iterator[str]:
+    body_file = work / "loopback-body.json"
+    body_file.write_bytes(op.response_body)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tools.bench_server", "--status", str(op.status), "--body-file", str(body_file)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def bench_loopback(op: Operation, settings: Settings) -> list[Pair]:
+    with loopback_server(op, settings.work) as base_url:
+        pairs = [_loopback_sync(op, settings, base_url)]
+        pairs.append(asyncio.run(_loopback_async(op, settings, base_url)))
+    return pairs
+
+
+def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
+    raw = raw_sync(base_url)
+    client = package_sync(base_url)
+    try:
+        sync, body, url, payload = op.module.sync, op.body, op.url, op.payload
+
+        def baseline() -> object:
+            return raw.post(url, json=payload).json()
+
+        def candidate() -> object:
+            return sync(client=client, body=body)
+
+        assert isinstance(candidate(), op.response_model)
+        pair = Pair(
+            "percall_loopback",
+            "per call, loopback HTTP (keep-alive)",
+            "httpx.Client.post().json()",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
+            inner=calibrate([baseline, candidate], settings.sample_ns(60)),
+            target=TARGETS["percall_loopback"],
+        )
+        return interleave(pair, baseline, candidate, settings.rounds)
+    finally:
+        _close(client)
+        raw.close()
+
+
+async def _loopback_async(op: Operation, settings: Settings, base_url: str) -> Pair:
+    raw = raw_async(base_url)
+    client = package_async(base_url)
+    try:
+        call, body, url, payload = op.module.asyncio, op.body, op.url, op.payload
+
+        async def one_raw() -> object:
+            return (await raw.post(url, json=payload)).json()
+
+        async def baseline() -> object:
+            return await asyncio.gather(*(one_raw() for _ in range(settings.concurrency)))
+
+        async def candidate() -> object:
+            return await asyncio.gather(*(call(client=client, body=body) for _ in range(settings.concurrency)))
+
+        # Warm up: open the pools' connections, then size a sample.
+        results = await candidate()
+        assert isinstance(results, list)
+        assert all(isinstance(r, op.response_model) for r in results)
+        await baseline()
+        start = time.perf_counter_ns()
+        await baseline()
+        await candidate()
+        per_batch = (time.perf_counter_ns() - start) / 2
+        pair = Pair(
+            "async_loopback",
+            f"{settings.concurrency} concurrent calls, loopback HTTP",
+            "httpx.AsyncClient + gather",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.asyncio via "
+            + ("AsyncWassist" if _package_client("AsyncWassist") else "protocol stub"),
+            unit=f"batch of {settings.concurrency}",
+            inner=max(1, int(settings.sample_ns(100) / per_batch)),
+        )
+        for index in range(settings.rounds):
+            order = [(pair.baseline, baseline), (pair.candidate, candidate)]
+            for samples, fn in order if index % 2 == 0 else reversed(order):
+                samples.append(await _time_async(fn, pair.inner))
+        return pair
+    finally:
+        await _aclose(client)
+        await raw.aclose()
+
+
+_IMPORT_SCRIPT = """
+import sys, time
+before = set(sys.modules)
+start = time.perf_counter_ns()
+{imports}
+elapsed = time.perf_counter_ns() - start
+import json
+print(json.dumps({{"ns": elapsed, "new": sorted(set(sys.modules) - before), "before": sorted(before)}}))
+"""
+
+
+@dataclass
+class ImportTarget:
+    label: str
+    package: str
+    path: Path  # the directory holding the package
+    module: str  # the operation module imported with it
+
+    @property
+    def statement(self) -> str:
+        """What a program needs for its first call: the package, the client class, one operation module."""
+        return f"import {self.package}\ngetattr({self.package}, 'Wassist', None)\nimport {self.module}"
+
+
+def _import_run(statement: str, path: Path, *, importtime: bool = False) -> tuple[dict[str, Any], str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(path)
+    command = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c"]
+    result = subprocess.run(
+        [*command, _IMPORT_SCRIPT.format(imports=statement)],
+        cwd=path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout), result.stderr
+
+
+def _heaviest_operation_module(package_dir: Path, package: str) -> str:
+    """The largest operation module of a generated package (the worst single import)."""
+    modules = [p for p in (package_dir / "api").glob("*/*.py") if p.name != "__init__.py"]
+    heaviest = max(modules, key=lambda p: (p.stat().st_size, str(p)))
+    return f"{package}.api.{heaviest.parent.name}.{heaviest.stem}"
+
+
+def _module_census(target: ImportTarget, new_modules: list[str]) -> dict[str, Any]:
+    package_dir = target.path / target.package
+    prefix = target.package + "."
+    return {
+        "operation_module": target.module,
+        "operation_modules_in_package": sum(1 for p in (package_dir / "api").glob("*/*.py") if p.name != "__init__.py"),
+        "model_modules_in_package": sum(1 for p in (package_dir / "models").glob("*.py") if p.name != "__init__.py"),
+        "operation_modules_imported": sum(
+            1 for m in new_modules if m.startswith(prefix + "api.") and m.count(".") == 3
+        ),
+        "model_modules_imported": sum(1 for m in new_modules if m.startswith(prefix + "models.") and m.count(".") == 2),
+        "package_modules_imported": sum(1 for m in new_modules if m == target.package or m.startswith(prefix)),
+        "modules_imported": len(new_modules),
+    }
+
+
+def _importtime_extra(target: ImportTarget, known: set[str], runs: int = 3) -> list[dict[str, Any]]:
+    """The slowest modules (self time, median of `-X importtime` runs) the package imports beyond `known`."""
+    self_us: dict[str, list[int]] = {}
+    cumulative_us: dict[str, list[int]] = {}
+    for _ in range(runs):
+        _, stderr = _import_run(target.statement, target.path, importtime=True)
+        for line in stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, total, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+            if name not in known:
+                self_us.setdefault(name, []).append(int(own))
+                cumulative_us.setdefault(name, []).append(int(total))
+    rows: list[dict[str, Any]] = [
+        {"module": name, "self_us": int(statistics.median(own)), "cumulative_us": int(statistics.median(total))}
+        for (name, own), total in zip(self_us.items(), cumulative_us.values(), strict=True)
+    ]
+    rows.sort(key=lambda row: -row["self_us"])
+    return rows[:12]
+
+
+def bench_import(settings: Settings, large: tuple[str, Path] | None) -> tuple[list[Pair], dict[str, Any]]:
+    targets = [ImportTarget("vendored spec", PACKAGE, ROOT, settings.operation)]
+    if large is not None:
+        package, path = large
+        targets.append(
+            ImportTarget(f"{package} (corpus)", package, path, _heaviest_operation_module(path / package, package))
+        )
+    baseline = "import httpx"
+    # Warm-up run of each: writes the bytecode caches, so every timed run reads .pyc files.
+    httpx_run, _ = _import_run(baseline, ROOT)
+    runs = {t.label: _import_run(t.statement, t.path)[0] for t in targets}
+    samples: dict[str, list[float]] = {"httpx": [], **{t.label: [] for t in targets}}
+    jobs: list[tuple[str, str, Path]] = [("httpx", baseline, ROOT), *((t.label, t.statement, t.path) for t in targets)]
+    for index in range(settings.import_runs):
+        shift = index % len(jobs)
+        for label, statement, path in jobs[shift:] + jobs[:shift]:
+            samples[label].append(_import_run(statement, path)[0]["ns"])
+    httpx_modules = set(httpx_run["new"])
+    startup_modules = set(httpx_run["before"])
+    pairs = []
+    details: dict[str, Any] = {"httpx_modules_imported": len(httpx_modules)}
+    for key, target in zip(("import", "import_large"), targets, strict=False):
+        pair = Pair(
+            key,
+            f"import time, {target.label}",
+            "import httpx",
+            f"import {target.package} + Wassist + {'.'.join(target.module.rsplit('.', 2)[-2:])}",
+            unit="fresh interpreter",
+            baseline=samples["httpx"],
+            candidate=samples[target.label],
+            target=TARGETS[key],
+        )
+        census = _module_census(target, runs[target.label]["new"])
+        census["modules_beyond_httpx"] = sorted(set(runs[target.label]["new"]) - httpx_modules)
+        census["slowest_modules_beyond_httpx"] = _importtime_extra(target, httpx_modules | startup_modules)
+        pair.extra["modules"] = {k: v for k, v in census.items() if not isinstance(v, list)}
+        details[key] = census
+        pairs.append(pair)
+    return pairs, details
+
+
+def _parse_pair(key: str, title: str, model: Any, body: bytes, one: bool, settings: Settings) -> Pair:
+    loads, from_dict = json.loads, model.from_dict
+
+    def baseline() -> object:
+        return loads(body)
+
+    if one:
+
+        def candidate() -> object:
+            return from_dict(loads(body))
+
+    else:
+
+        def candidate() -> object:
+            return [from_dict(item) for item in loads(body)]
+
+    parsed = candidate()
+    first = parsed if one else parsed[0]  # type: ignore[index]
+    if type(first) is not model:
+        raise TypeError(f"{model.__name__}.from_dict returned {type(first).__name__}")
+    pair = Pair(
+        key,
+        title,
+        "json.loads(body)",
+        f"{model.__name__}.from_dict(json.loads(body))" if one else f"[{model.__name__}.from_dict(x) for x in ...]",
+        unit=f"body of {len(body):,} bytes",
+        inner=calibrate([baseline, candidate], settings.sample_ns(30)),
+        target=TARGETS[key],
+    )
+    return interleave(pair, baseline, candidate, settings.rounds)
+
+
+def bench_parse(op: Operation, settings: Settings, large: tuple[str, Path] | None) -> list[Pair]:
+    pairs = [_parse_pair("parse_one", "parse one response", op.response_model, op.response_body, True, settings)]
+    # The list: the most nested model of the large spec (else of the vendored one).
+    if large is None or settings.large_spec is None:
+        spec = json.loads(SPEC.read_text(encoding="utf-8"))
+        pairs.append(_parse_list(spec, importlib.import_module(f"{PACKAGE}.models"), settings))
+        return pairs
+    package, path = large
+    spec = json.loads(settings.large_spec.read_text(encoding="utf-8"))
+    sys.path.insert(0, str(path))
+    try:
+        pairs.append(_parse_list(spec, importlib.import_module(f"{package}.models"), settings))
+    finally:  # leave no trace of the temporary package in this interpreter
+        sys.path.remove(str(path))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+    return pairs
+
+
+def _parse_list(spec: dict[str, Any], models: types.ModuleType, settings: Settings) -> Pair:
+    picked = bench_data.most_nested_model(spec)
+    if picked is None:
+        raise LookupError("no object model in the spec")
+    name, nested = picked
+    by_squashed = {bench_data.squash(n): n for n in models.__all__}
+    model = getattr(models, by_squashed[bench_data.squash(name)])
+    item = bench_data.example(spec, spec["components"]["schemas"][name], request=False)
+    body = json.dumps([item] * LIST_ITEMS, separators=(",", ":")).encode()
+    pair = _parse_pair("parse_list", f"parse {LIST_ITEMS:,} x {model.__name__}", model, body, False, settings)
+    pair.extra["model"] = {"name": model.__name__, "nested_model_fields": nested, "package": models.__name__}
+    return pair
+
+
+def _generate(spec: Path, package_dir: Path) -> float:
+    shutil.rmtree(package_dir, ignore_errors=True)
+    start = time.perf_counter_ns()
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.generate", "--spec", str(spec), "--package-dir", str(package_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter_ns() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"generating from {spec.name} failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def build_package(spec: Path, out_dir: Path) -> tuple[str, Path]:
+    """Generate a package from `spec` into `out_dir` (not timed); (package name, its parent directory)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    package = _package_name(spec)
+    _generate(spec, out_dir / package)
+    return package, out_dir
+
+
+def _package_name(spec: Path) -> str:
+    """`bench_<stem>_client`: never the name of a package a test or the project imports."""
+    return "bench_" + re.sub(r"\W", "_", spec.stem) + "_client"
+
+
+def bench_generate(settings: Settings) -> tuple[dict[str, Any], tuple[str, Path] | None]:
+    """Generation wall time per spec; also leaves the large package in place for `import`/`parse`."""
+    specs_dir, out_dir = settings.work / "specs", settings.work / "generated"
+    specs_dir.mkdir(exist_ok=True)
+    out_dir.mkdir(exist_ok=True)
+    specs = [("vendored", SPEC)]
+    if settings.large_spec is not None:
+        large = json.loads(settings.large_spec.read_text(encoding="utf-8"))
+        half = bench_data.count_operations(large) // 2
+        if half > 1:
+            sliced = specs_dir / f"{settings.large_spec.stem}_{half}ops.json"
+            sliced.write_text(json.dumps(bench_data.slice_spec(large, half), indent=2), encoding="utf-8")
+            specs.append((f"{settings.large_spec.stem} first {half} ops", sliced))
+        specs.append((settings.large_spec.stem, settings.large_spec))
+    samples: dict[str, list[float]] = {label: [] for label, _ in specs}
+    for index in range(settings.generate_rounds):
+        shift = index % len(specs)
+        for label, spec in specs[shift:] + specs[:shift]:
+            samples[label].append(_generate(spec, out_dir / _package_name(spec)))
+    rows: list[dict[str, Any]] = []
+    for label, spec in specs:
+        document = json.loads(spec.read_text(encoding="utf-8"))
+        rows.append(
+            {
+                "spec": label,
+                "file": str(spec.relative_to(ROOT) if spec.is_relative_to(ROOT) else spec.name),
+                "operations": bench_data.count_operations(document),
+                "schemas": len(document.get("components", {}).get("schemas", {})),
+                "median_s": round(statistics.median(samples[label]) / 1e9, 3),
+                "runs_s": [round(s / 1e9, 3) for s in samples[label]],
+            }
+        )
+    result: dict[str, Any] = {"rounds": settings.generate_rounds, "specs": rows}
+    if len(rows) == 3:
+        (n0, t0), (n1, t1), (n2, t2) = ((r["operations"], r["median_s"]) for r in rows)
+        first, second = (t1 - t0) / (n1 - n0), (t2 - t1) / (n2 - n1)
+        result["ms_per_operation"] = round(second * 1000, 1)
+        # 1.0: linear; above 1: each operation costs more the more there are.
+        result["growth_second_half_vs_first_half"] = round(second / first, 2) if first > 0 else None
+    large_package = None if settings.large_spec is None else (_package_name(settings.large_spec), out_dir)
+    return result, large_package
+
+
+# ---------------------------------------------------------------------------- profile
+
+
+def _profile_calls(fn: Callable[[], object], calls: int) -> pstats.Stats:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        fn()
+    profiler.disable()
+    return pstats.Stats(profiler)
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    """`file:line(function)` with the file relative to site-packages, the stdlib or the project."""
+    filename, line, name = key
+    filename = re.sub(r"^.*/(site-packages|lib/python3\.\d+)/", "", filename).removeprefix(f"{ROOT}/")
+    return f"{filename}:{line}({name})" if line else name
+
+
+def _enter_exit(module: types.ModuleType, response: httpx.Response) -> object:
+    with module._parsing.json_body(response, strict=False) as body:
+        return body
+
+
+def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
+    """Where a call's extra time goes: cProfile of both sides and timed steps of the generated code."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
+
+    transport = httpx.MockTransport(handler)
+    raw = raw_sync(BASE_URL, transport)
+    client = package_sync(BASE_URL, transport)
+    calls = max(50, int(3000 * settings.scale))
+    try:
+        url, payload, body, sync = op.url, op.payload, op.body, op.module.sync
+        base = _profile_calls(lambda: raw.post(url, json=payload).json(), calls)
+        cand = _profile_calls(lambda: sync(client=client, body=body), calls)
+        base_stats: dict[Any, Any] = base.stats  # type: ignore[attr-defined]
+        cand_stats: dict[Any, Any] = cand.stats  # type: ignore[attr-defined]
+        extra = _extra_calls(base_stats, cand_stats, calls)
+        origins: dict[str, float] = {}
+        for row in extra:
+            origins[row["origin"]] = origins.get(row["origin"], 0.0) + row["extra_us_per_call"]
+        response = httpx.Response(
+            op.status,
+            content=op.response_body,
+            headers={"Content-Type": "application/json"},
+            request=httpx.Request(op.method, BASE_URL + op.url),
+        )
+        data = json.loads(op.response_body)
+        module = op.module
+        response_type = importlib.import_module(f"{PACKAGE}.types").Response
+        status = HTTPStatus(op.status)
+        steps: dict[str, Callable[[], object]] = {
+            "response.json() (both sides)": response.json,
+            "body.to_dict()": body.to_dict,
+            "_get_kwargs(body=...) incl. to_dict": lambda: module._get_kwargs(body=body),
+            f"{op.response_model.__name__}.from_dict(dict)": lambda: op.response_model.from_dict(data),
+            "_parse_response (json + from_dict)": lambda: module._parse_response(response=response, strict=False),
+            "_build_response (Response wrapper + parse)": lambda: module._build_response(
+                response=response, strict=False
+            ),
+            f"HTTPStatus({op.status})": lambda: HTTPStatus(op.status),
+            "types.Response(...) (generic attrs class)": lambda: response_type(
+                status_code=status, content=response.content, headers=response.headers, parsed=None
+            ),
+            "_parsing.json_body(...) context manager": lambda: _enter_exit(module, response),
+            "client.get_httpx_client()": client.get_httpx_client,
+            "client.strict_response_validation": lambda: client.strict_response_validation,
+        }
+        return {
+            "calls_profiled": calls,
+            "function_calls_per_call": {
+                "baseline": round(sum(v[1] for v in base_stats.values()) / calls, 1),
+                "candidate": round(sum(v[1] for v in cand_stats.values()) / calls, 1),
+            },
+            "extra_us_per_call_by_origin": {k: round(v, 2) for k, v in sorted(origins.items(), key=lambda i: -i[1])},
+            "top_extra_calls": extra[:15],
+            "steps_us": _time_steps(steps, settings),
+        }
+    finally:
+        _close(client)
+        raw.close()
+
+
+def _origin(filename: str) -> str:
+    if f"/{PACKAGE}/api/" in filename or f"/{PACKAGE}/models/" in filename or filename.endswith(f"/{PACKAGE}/types.py"):
+        return "generated code"
+    if f"/{PACKAGE}/" in filename:
+        return "hand-written client"
+    if "attrs generated" in filename:
+        return "attrs-generated methods"
+    for library in ("httpx", "httpcore", "attr", "dateutil"):
+        if f"/site-packages/{library}/" in filename:
+            return library
+    return "stdlib and builtins"
+
+
+def _extra_calls(base: dict[Any, Any], cand: dict[Any, Any], calls: int) -> list[dict[str, Any]]:
+    """Functions the candidate calls more often than the baseline, with their extra own time per call.
+
+    Functions called equally often on both sides differ only by profiler noise, so they are left out.
+    """
+    rows = []
+    for key, (_, ncalls, tottime, _, _) in cand.items():
+        _, base_calls, base_time, _, _ = base.get(key, (0, 0, 0.0, 0, 0))
+        if ncalls > base_calls:
+            rows.append(
+                {
+                    "function": _where(key),
+                    "origin": _origin(key[0]),
+                    "extra_us_per_call": round(max(0.0, tottime - base_time) / calls * 1e6, 2),
+                    "calls_per_call": round(ncalls / calls, 2),
+                    "baseline_calls_per_call": round(base_calls / calls, 2),
+                }
+            )
+    rows.sort(key=lambda row: -row["extra_us_per_call"])
+    return rows
+
+
+def _time_steps(steps: dict[str, Callable[[], object]], settings: Settings) -> dict[str, float | str]:
+    """µs per call of each step, interleaved over several rounds like the pairs, medians."""
+    inner: dict[str, int] = {}
+    result: dict[str, float | str] = {}
+    for label, fn in steps.items():
+        try:
+            inner[label] = calibrate([fn], settings.sample_ns(5))
+        except Exception as error:  # a template changed a private helper: skip that step
+            result[label] = f"n/a ({type(error).__name__}: {error})"
+    samples: dict[str, list[float]] = {label: [] for label in inner}
+    for _ in range(max(3, settings.rounds // 2)):
+        for label in inner:
+            samples[label].append(_time_loop(steps[label], inner[label]))
+    result.update((label, round(statistics.median(samples[label]) / 1000, 3)) for label in inner)
+    return {label: result[label] for label in steps}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    model = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "httpx": httpx.__version__,
+    }
+
+
+def _duration(ns: float) -> str:
+    if ns >= 1e9:
+        return f"{ns / 1e9:.2f} s"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e3:.2f} µs"
+
+
+def table(pairs: list[Pair], generation: dict[str, Any] | None) -> list[str]:
+    lines = [
+        f"{'measure':<42} {'baseline':>10} {'candidate':>10} {'ratio':>7} {'target':>7}  {'':4} rounds x iterations",
+    ]
+    for pair in pairs:
+        s = pair.summary()
+        if pair.key.startswith("import"):
+            ratio = f"{(s['ratio'] - 1) * 100:+.0f}%"
+            target = f"+{(pair.target or 0) * 100 - 100:.0f}%"
+        else:
+            ratio = f"{s['ratio']:.3f}x"
+            target = f"{pair.target:.2f}x" if pair.target is not None else "-"
+        verdict = "" if s["met"] is None else ("ok" if s["met"] else "MISS")
+        lines.append(
+            f"{pair.title:<42} {_duration(s['baseline_median_ns']):>10} {_duration(s['candidate_median_ns']):>10} "
+            f"{ratio:>7} {target:>7}  {verdict:4} {s['rounds']} x {s['inner']}"
+        )
+    if generation:
+        for row in generation["specs"]:
+            lines.append(
+                f"{'generate ' + row['spec']:<42} {row['operations']:>6} ops {row['median_s']:>8.2f} s"
+                f"{'':>18} {generation['rounds']} runs"
+            )
+        if "ms_per_operation" in generation:
+            lines.append(
+                f"{'  growth':<42} {generation['ms_per_operation']:.0f} ms per operation; second half / first half "
+                f"per-op cost {generation['growth_second_half_vs_first_half']}"
+            )
+    return lines
+
+
+def default_large_spec() -> Path | None:
+    """tests/specs/large.json, else the corpus spec with the most operations (None without a corpus)."""
+    if (CORPUS / "large.json").is_file():
+        return CORPUS / "large.json"
+    specs = []
+    for path in sorted(CORPUS.glob("*.json")):
+        with contextlib.suppress(ValueError, OSError):
+            specs.append((bench_data.count_operations(json.loads(path.read_text(encoding="utf-8"))), path))
+    return max(specs)[1] if specs else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds per in-process measure")
+    parser.add_argument("--import-runs", type=int, default=30, help="fresh interpreters per side for import time")
+    parser.add_argument("--generate-rounds", type=int, default=3, help="generator runs per spec")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the time of each sample")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    parser.add_argument("--concurrency", type=int, default=100, help="concurrent calls per async batch")
+    parser.add_argument("--operation", default=DEFAULT_OPERATION, help="the operation module to call")
+    parser.add_argument("--large-spec", type=Path, default=None, help="the ~120-operation spec (default: corpus)")
+    parser.add_argument("--no-large", action="store_true", help="only the vendored spec")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    large_spec = None if args.no_large else (args.large_spec or default_large_spec())
+
+    started = time.perf_counter_ns()
+    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "client": client_label(),
+        "settings": {},
+        "results": {},
+        "section_s": {},
+    }
+    report["settings"] = {
+        "rounds": args.rounds,
+        "import_runs": args.import_runs,
+        "generate_rounds": args.generate_rounds,
+        "scale": args.scale,
+        "concurrency": args.concurrency,
+        "operation": args.operation,
+        "large_spec": str(large_spec) if large_spec else None,
+    }
+    errors: dict[str, str] = {}
+    pairs: list[Pair] = []
+    with tempfile.TemporaryDirectory(prefix="wassist-bench-") as work_dir:
+        settings = Settings(
+            rounds=args.rounds,
+            import_runs=args.import_runs,
+            generate_rounds=args.generate_rounds,
+            scale=args.scale,
+            concurrency=args.concurrency,
+            operation=args.operation,
+            large_spec=large_spec,
+            work=Path(work_dir),
+        )
+        large: tuple[str, Path] | None = None
+        try:
+            section_start = time.perf_counter_ns()
+            if "generate" in sections:
+                _progress("generate")
+                report["results"]["generate"], large = bench_generate(settings)
+            elif large_spec is not None and {"import", "parse"} & set(sections):
+                large = build_package(large_spec, settings.work / "generated")
+            report["section_s"]["generate"] = round((time.perf_counter_ns() - section_start) / 1e9, 1)
+        except Exception as error:
+            errors["generate"] = f"{type(error).__name__}: {error}"
+        operation: list[Operation] = []
+        try:
+            operation.append(load_operation(args.operation, spec))
+        except Exception as error:
+            errors["operation"] = f"{type(error).__name__}: {error}"
+        runners: dict[str, Callable[[Operation], Any]] = {
+            "import": lambda op: bench_import(settings, large),
+            "parse": lambda op: bench_parse(op, settings, large),
+            "percall": lambda op: bench_percall_mock(op, settings),
+            "loopback": lambda op: bench_loopback(op, settings),
+            "profile": lambda op: bench_profile(op, settings),
+        }
+        for name, runner in runners.items():
+            if name not in sections or (name != "import" and not operation):
+                continue
+            _progress(name)
+            section_start = time.perf_counter_ns()
+            try:
+                result = runner(operation[0] if operation else None)  # type: ignore[arg-type]
+            except Exception as error:
+                errors[name] = f"{type(error).__name__}: {error}"
+                continue
+            finally:
+                report["section_s"][name] = round((time.perf_counter_ns() - section_start) / 1e9, 1)
+            if name == "profile":
+                report["results"]["profile"] = result
+                continue
+            if name == "import":
+                result, report["results"]["import_modules"] = result
+            pairs.extend(result)
+            report["results"].update((pair.key, pair.summary()) for pair in result)
+    report["errors"] = errors
+    report["elapsed_s"] = round((time.perf_counter_ns() - started) / 1e9, 1)
+
+    info = report["machine"]
+    print(
+        f"wassist-api-client bench: {info['cpus']} CPUs, {info['cpu_model']}, Python {info['python']}, "
+        f"httpx {info['httpx']}; client: {report['client']}"
+    )
+    print("\n".join(table(pairs, report["results"].get("generate"))))
+    if "import_modules" in report["results"]:
+        print("\n".join(import_lines(report["results"]["import_modules"])))
+    if "profile" in report["results"]:
+        print("\n".join(profile_lines(report["results"]["profile"])))
+    for name, message in errors.items():
+        print(f"ERROR in {name}: {message}", file=sys.stderr)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\n{report['elapsed_s']} s in all; JSON summary in {args.output}")
+    return 1 if errors else 0
+
+
+def _progress(section: str) -> None:
+    print(f"[bench] {section} ...", file=sys.stderr, flush=True)
+
+
+def profile_lines(profile: dict[str, Any]) -> list[str]:
+    calls = profile["function_calls_per_call"]
+    lines = [
+        f"\nprofile of {profile['calls_profiled']} calls on MockTransport: {calls['candidate']} Python function "
+        f"calls per call vs {calls['baseline']} for raw httpx.\nExtra own time (µs per call, cProfile-inflated) "
+        "by origin: "
+        + ", ".join(f"{origin} {us:.1f}" for origin, us in profile["extra_us_per_call_by_origin"].items()),
+        "functions called more often than by raw httpx:",
+    ]
+    for row in profile["top_extra_calls"][:12]:
+        counts = f"x{row['calls_per_call']:g} (raw x{row['baseline_calls_per_call']:g})"
+        lines.append(f"  {row['extra_us_per_call']:>7.2f} µs  {counts:<16} {row['function']}")
+    lines.append("steps timed without the profiler (µs per call, medians):")
+    for label, value in profile["steps_us"].items():
+        lines.append(f"  {value:>7.2f} µs  {label}" if isinstance(value, float) else f"  {value}  {label}")
+    return lines
+
+
+def import_lines(details: dict[str, Any]) -> list[str]:
+    lines = [f"\nimports: `import httpx` loads {details['httpx_modules_imported']} modules"]
+    for key in ("import", "import_large"):
+        if key not in details:
+            continue
+        census = details[key]
+        lines.append(
+            f"  {census['operation_module']}: {census['modules_imported']} modules "
+            f"({census['package_modules_imported']} of the package: {census['operation_modules_imported']} of "
+            f"{census['operation_modules_in_package']} operation modules, {census['model_modules_imported']} of "
+            f"{census['model_modules_in_package']} model modules); beyond httpx, slowest: "
+            + ", ".join(f"{row['module']} {row['self_us']} µs" for row in census["slowest_modules_beyond_httpx"][:6])
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
