@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_SKIP = object()  # a property left out (recursive reference, binary payload)
+_SKIP = object()  # a property left out (a recursive reference)
 
 _STRING_FORMATS = {
     "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
@@ -28,8 +28,11 @@ _STRING_FORMATS = {
     "ipv6": "2001:db8::1",
     "hostname": "example.com",
     "byte": "YmVuY2g=",
+    "binary": "bench file content",
     "decimal": "12.50",
 }
+
+_PATTERN_CANDIDATES = ("15551234567", "123456", "#a1b2c3", "bench_value", "bench-value", "BENCH", "a", "1")
 
 
 def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -67,12 +70,7 @@ def example(spec: dict[str, Any], schema: dict[str, Any], *, request: bool, _sta
     if isinstance(kind, list):  # OpenAPI 3.1 style ["string", "null"]
         kind = next((k for k in kind if k != "null"), None)
     if kind == "string":
-        if schema.get("format") == "binary":
-            return _SKIP
-        text = _STRING_FORMATS.get(schema.get("format", ""), "bench value")
-        if "maxLength" in schema:
-            text = text[: schema["maxLength"]]
-        return text.ljust(schema.get("minLength", 0), "x")
+        return _string(schema)
     if kind in ("integer", "number"):
         return _number(schema, 1 if kind == "integer" else 1.5)
     if kind == "boolean":
@@ -90,6 +88,16 @@ def example(spec: dict[str, Any], schema: dict[str, Any], *, request: bool, _sta
                 result[prop] = value
         return result
     return "bench value"  # no type: anything goes
+
+
+def _string(schema: dict[str, Any]) -> str:
+    text = _STRING_FORMATS.get(schema.get("format", ""), "bench value")
+    if "pattern" in schema:  # the first of a few typical values that fits (phone numbers, codes, colours, slugs)
+        pattern = re.compile(schema["pattern"])
+        text = next((c for c in (text, *_PATTERN_CANDIDATES) if pattern.search(c)), text)
+    if "maxLength" in schema:
+        text = text[: schema["maxLength"]]
+    return text.ljust(schema.get("minLength", 0), "x")
 
 
 def _number(schema: dict[str, Any], value: float) -> float:
