@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from openapi_python_client.strings import PythonIdentifier
+
 from tools.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +68,16 @@ def load_normalized(spec_path: Path) -> dict[str, Any]:
 
 
 def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
-    """api/<tag>/<operationId>.py for every operation of a normalized spec, with a label for messages."""
+    """api/<tag>/<module>.py for every operation of a normalized spec, with a label for messages.
+
+    The module is named as the generator names it: `list` becomes `list_`, like every builtin.
+    """
     modules: dict[Path, str] = {}
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
             if isinstance(operation, dict) and "operationId" in operation:
-                module = Path("api", operation["tags"][0], operation["operationId"] + ".py")
+                module_name = PythonIdentifier(operation["operationId"], prefix="field_")
+                module = Path("api", operation["tags"][0], f"{module_name}.py")
                 original = operation.get("x-original-operation-id", operation["operationId"])
                 modules[module] = f"{method.upper()} {path} ({original})"
     return modules

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .whats_app_link_session import WhatsAppLinkSession
+    from .whats_app_link_session_request import WhatsAppLinkSessionRequest
     from .whats_app_link_session_status_enum import WhatsAppLinkSessionStatusEnum
 
 _MODULE_OF = {
     "WhatsAppLinkSession": ".whats_app_link_session",
+    "WhatsAppLinkSessionRequest": ".whats_app_link_session_request",
     "WhatsAppLinkSessionStatusEnum": ".whats_app_link_session_status_enum",
 }
 
@@ -32,5 +34,6 @@ def __dir__() -> list[str]:
 
 __all__ = (
     "WhatsAppLinkSession",
+    "WhatsAppLinkSessionRequest",
     "WhatsAppLinkSessionStatusEnum",
 )

@@ -6,12 +6,13 @@ import httpx
 from ... import _parsing
 from ...client import AsyncClient, Client
 from ...models.whats_app_link_session import WhatsAppLinkSession
+from ...models.whats_app_link_session_request import WhatsAppLinkSessionRequest
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: WhatsAppLinkSession,
+    body: WhatsAppLinkSessionRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -49,13 +50,13 @@ def _build_response(*, response: httpx.Response, strict: bool) -> Response[Whats
 
 def sync_detailed(
     *,
-    body: WhatsAppLinkSession,
+    body: WhatsAppLinkSessionRequest,
     client: Client,
 ) -> Response[WhatsAppLinkSession]:
     """Create a new WhatsApp Link Session.
 
     Args:
-        body (WhatsAppLinkSession):
+        body (WhatsAppLinkSessionRequest):
 
     Raises:
         wassist_api_client.APIStatusError: If the server answers with a 4xx or 5xx status.
@@ -75,13 +76,13 @@ def sync_detailed(
 
 def sync(
     *,
-    body: WhatsAppLinkSession,
+    body: WhatsAppLinkSessionRequest,
     client: Client,
 ) -> WhatsAppLinkSession | None:
     """Create a new WhatsApp Link Session.
 
     Args:
-        body (WhatsAppLinkSession):
+        body (WhatsAppLinkSessionRequest):
 
     Raises:
         wassist_api_client.APIStatusError: If the server answers with a 4xx or 5xx status.
@@ -100,13 +101,13 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    body: WhatsAppLinkSession,
+    body: WhatsAppLinkSessionRequest,
     client: AsyncClient,
 ) -> Response[WhatsAppLinkSession]:
     """Create a new WhatsApp Link Session.
 
     Args:
-        body (WhatsAppLinkSession):
+        body (WhatsAppLinkSessionRequest):
 
     Raises:
         wassist_api_client.APIStatusError: If the server answers with a 4xx or 5xx status.
@@ -126,13 +127,13 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    body: WhatsAppLinkSession,
+    body: WhatsAppLinkSessionRequest,
     client: AsyncClient,
 ) -> WhatsAppLinkSession | None:
     """Create a new WhatsApp Link Session.
 
     Args:
-        body (WhatsAppLinkSession):
+        body (WhatsAppLinkSessionRequest):
 
     Raises:
         wassist_api_client.APIStatusError: If the server answers with a 4xx or 5xx status.
