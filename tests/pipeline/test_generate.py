@@ -89,12 +89,16 @@ def test_an_operation_the_generator_cannot_handle_fails_naming_it(repo_copy: Pat
     spec = json.loads((repo_copy / "openapi.json").read_text())
     path, path_item = next(iter(spec["paths"].items()))
     operation = next(iter(path_item.values()))
-    # A parameter without schema or content is something openapi-python-client skips with a warning.
-    operation["parameters"] = [{"name": "broken", "in": "query"}]
+    # A dangling $ref is something openapi-python-client skips the operation for, with a warning.
+    operation["parameters"] = [{"name": "broken", "in": "query", "schema": {"$ref": "#/components/schemas/Gone"}}]
     (repo_copy / "openapi.json").write_text(json.dumps(spec))
     result = run_generate(repo_copy)
     assert result.returncode == 1
-    assert path in result.stderr
+    assert f"no module generated for: {operation_method(path_item, operation)} {path}" in result.stderr
+
+
+def operation_method(path_item: dict[str, object], operation: object) -> str:
+    return next(method.upper() for method, value in path_item.items() if value is operation)
 
 
 def test_every_generated_module_imports() -> None:
