@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
-from typing import Any
+from datetime import timezone
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -28,6 +31,7 @@ __all__ = [
 
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
 _PREVIEW_CHARS = 200
+_TAG = re.compile(r"<[^>]*>")
 
 
 class WassistError(Exception):
@@ -67,7 +71,7 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The API answered with a 4xx or 5xx status."""
+    """The API answered with a status outside 2xx (after any retries)."""
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
         super().__init__(message, request=response.request)
@@ -130,8 +134,8 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 
 
 def status_error(response: httpx.Response) -> APIStatusError:
-    """The typed error for a 4xx/5xx response whose body has been read."""
-    body = _decoded_body(response)
+    """The typed error for a non-2xx response whose body has been read."""
+    body = decoded_body(response)
     message = _error_message(body) or _reason(response)
     error_class = _STATUS_CLASSES.get(response.status_code)
     if error_class is None:
@@ -158,6 +162,8 @@ def retry_after_seconds(response: httpx.Response, body: object) -> float | None:
         except (TypeError, ValueError):
             when = None
         if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
             return max(0.0, when.timestamp() - time.time())
     value = body.get("retry_after") if isinstance(body, dict) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -165,7 +171,8 @@ def retry_after_seconds(response: httpx.Response, body: object) -> float | None:
     return None
 
 
-def _decoded_body(response: httpx.Response) -> object:
+def decoded_body(response: httpx.Response) -> object:
+    """The JSON of a read body, or its text when it is not JSON, or None when it is empty."""
     try:
         return json.loads(response.content) if response.content else None
     except ValueError:
@@ -185,8 +192,8 @@ def _error_message(body: object) -> str | None:
         if field_errors:
             return field_errors
     if isinstance(body, str) and body.strip():
-        # An HTML page from a proxy: show its start rather than nothing.
-        return " ".join(body.split())[:_PREVIEW_CHARS]
+        # Plain text, or an HTML page from a proxy: its text without the tags, shortened.
+        return " ".join(_TAG.sub(" ", body).split())[:_PREVIEW_CHARS] or None
     return None
 
 
@@ -200,7 +207,10 @@ def _field_errors(body: dict[str, Any]) -> str:
 
 
 def _error_code(body: object) -> str | None:
-    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    code = error.get("code") if isinstance(error, dict) and "code" not in body else body.get("code")
     return code if isinstance(code, str) else None
 
 

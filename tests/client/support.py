@@ -1,0 +1,215 @@
+"""Test support for tests/client: a scriptable loopback HTTP server and the sync/async flavours of the client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from wassist_api_client import AsyncWassist, Wassist
+from wassist_api_client.models import WhatsAppLinkSessionRequest
+
+E = TypeVar("E", bound=BaseException)
+API_KEY = "wsk_test_Zq8SECRETk3y_5f1c9d"
+# Loading the CA bundle costs ~70 ms per client: the tests (plain http) share one context.
+TLS = ssl.create_default_context()
+HANG_SECONDS = 5.0  # the longest a "never answers" reply holds a connection (released at teardown)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None  # dict/list: JSON; str: text; bytes: as is
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    hang: bool = False  # send nothing at all
+    stall_body: bool = False  # send the headers and part of the body, then nothing
+
+    def encoded(self) -> tuple[bytes, str]:
+        if isinstance(self.body, (dict, list)):
+            return json.dumps(self.body).encode(), "application/json"
+        if isinstance(self.body, str):
+            return self.body.encode(), "text/html; charset=utf-8"
+        return self.body or b"", "application/octet-stream"
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str  # with the query
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key.lower() == name.lower()]
+
+
+class Loopback:
+    """A threaded HTTP/1.1 server on 127.0.0.1: replies from a queue (or `route`), requests recorded."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.route: Callable[[Seen], Reply] | None = None
+        self.seen: list[Seen] = []
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def handle_one(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                seen = Seen(self.command, self.path, list(self.headers.items()), self.rfile.read(length))
+                reply = server.record(seen)
+                if reply.hang:
+                    server.stopping.wait(HANG_SECONDS)
+                    self.close_connection = True
+                    return
+                time.sleep(reply.delay)
+                body, content_type = reply.encoded()
+                self.send_response(reply.status)
+                headers = {"Content-Type": content_type, "Content-Length": str(len(body)), **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                if reply.stall_body:
+                    self.wfile.write(body[:1])
+                    self.wfile.flush()
+                    server.stopping.wait(HANG_SECONDS)
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_one
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128  # the concurrency test opens 50 connections at once
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # clients that time out and hang up are part of the tests
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        self._thread.start()
+
+    def reply(self, *replies: Reply) -> None:
+        with self._lock:
+            self.replies.extend(replies)
+
+    def record(self, seen: Seen) -> Reply:
+        with self._lock:
+            self.seen.append(seen)
+            if self.route is not None:
+                return self.route(seen)
+            if self.replies:
+                return self.replies.popleft()
+        return Reply(599, {"error": f"loopback server: no reply scripted for {seen.method} {seen.path}"})
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+class Flavour:
+    """Runs one operation through Wassist (sync) or AsyncWassist (async, in a fresh event loop)."""
+
+    def __init__(self, is_async: bool) -> None:
+        self.is_async = is_async
+        self.client_class: type[Wassist] | type[AsyncWassist] = AsyncWassist if is_async else Wassist
+
+    def __repr__(self) -> str:
+        return "async" if self.is_async else "sync"
+
+    def run(
+        self,
+        sync_call: Callable[[Wassist], Any],
+        async_call: Callable[[AsyncWassist], Awaitable[Any]],
+        **client_args: Any,
+    ) -> Any:
+        client_args.setdefault("api_key", API_KEY)
+        client_args.setdefault("verify", TLS)
+        if not self.is_async:
+            with Wassist(**client_args) as client:
+                return sync_call(client)
+
+        async def main() -> Any:
+            async with AsyncWassist(**client_args) as client:
+                return await async_call(client)
+
+        return asyncio.run(main())
+
+    def create(self, **client_args: Any) -> Any:
+        """The generated POST /api/v1/whatsapp-link-sessions/ (create.sync or create.asyncio)."""
+        from wassist_api_client.api.whatsapp_link_sessions import create
+
+        body = link_session_body()
+        return self.run(
+            lambda c: create.sync(client=c, body=body),
+            lambda c: create.asyncio(client=c, body=body),
+            **client_args,
+        )
+
+    def request(self, method: str, path: str, **client_args: Any) -> httpx.Response:
+        """Any request through the client's own httpx client (for methods the spec has no operation for)."""
+        response: httpx.Response = self.run(
+            lambda c: c.get_httpx_client().request(method, path),
+            lambda c: c.get_async_httpx_client().request(method, path),
+            **client_args,
+        )
+        return response
+
+
+SESSION_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+SESSION_JSON = {
+    "id": SESSION_ID,
+    "successUrl": "https://example.com/ok",
+    "returnUrl": "https://example.com/back",
+    "status": "PENDING",
+    "linkUrl": "https://wassist.app/link/abc",
+}
+
+
+def link_session_body() -> WhatsAppLinkSessionRequest:
+    return WhatsAppLinkSessionRequest(success_url="https://example.com/ok", return_url="https://example.com/back")
+
+
+@contextmanager
+def raises_clean(expected: type[E]) -> Iterator[pytest.ExceptionInfo[E]]:
+    """pytest.raises, then assert_clean_error on what was raised."""
+    with pytest.raises(expected) as info:
+        yield info
+    assert_clean_error(info.value)
+
+
+def assert_no_key(*texts: object) -> None:
+    for text in texts:
+        assert API_KEY not in str(text)
+
+
+def assert_clean_error(error: BaseException) -> None:
+    """The key is in no message, repr or traceback of the error, nor on the request it carries."""
+    assert_no_key(str(error), repr(error), "".join(traceback.format_exception(error)))
+    request = getattr(error, "request", None)
+    if isinstance(request, httpx.Request):
+        assert "x-api-key" not in request.headers
+        assert_no_key(repr(request), repr(request.headers))

@@ -1,0 +1,132 @@
+"""Wassist and AsyncWassist: what every generated function takes as `client=`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import ssl
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._exceptions import WassistError
+from ._transport import AsyncRetryingTransport, RetryingTransport
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
+
+DEFAULT_BASE_URL = "https://backend.wassist.app"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.version_info[:3])
+
+logger = logging.getLogger("wassist_api_client")
+
+
+class _Settings:
+    """Construction shared by both clients: the key, the base URL and the httpx.Client arguments."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        headers: Mapping[str, str] | None,
+        strict_response_validation: bool,
+        verify: bool | ssl.SSLContext,
+    ) -> None:
+        api_key = api_key or os.environ.get("WASSIST_API_KEY")
+        if not api_key:
+            raise WassistError(
+                f"No API key: pass {type(self).__name__}(api_key=...) or set the WASSIST_API_KEY environment variable."
+            )
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        if verify is False:
+            logger.warning("TLS certificate verification is off (verify=False): use this only against a local server.")
+        self._api_key = api_key
+        self._strict = strict_response_validation
+        self.base_url = base_url or os.environ.get("WASSIST_BASE_URL") or DEFAULT_BASE_URL
+        # httpx joins "/api/v1/..." onto the base URL as given, slash or not, keeping the trailing slash.
+        self._httpx_args: dict[str, Any] = {
+            "base_url": self.base_url,
+            "timeout": timeout,
+            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            "follow_redirects": False,  # the API does not redirect; a 3xx is an error, never a re-sent key
+        }
+
+    @property
+    def strict_response_validation(self) -> bool:
+        return self._strict
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class Wassist(_Settings):
+    """The synchronous Wassist API client; pass it as `client=` to the generated `sync` functions."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        strict_response_validation: bool = False,
+        verify: bool | ssl.SSLContext = True,
+    ) -> None:
+        super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
+        inner = transport or httpx.HTTPTransport(verify=verify)
+        retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        self._http = httpx.Client(transport=retrying, **self._httpx_args)
+
+    def get_httpx_client(self) -> httpx.Client:
+        return self._http
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Wassist:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncWassist(_Settings):
+    """The asynchronous Wassist API client; pass it as `client=` to the generated `asyncio` functions."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        strict_response_validation: bool = False,
+        verify: bool | ssl.SSLContext = True,
+    ) -> None:
+        super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
+        inner = transport or httpx.AsyncHTTPTransport(verify=verify)
+        retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        self._http = httpx.AsyncClient(transport=retrying, **self._httpx_args)
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        return self._http
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncWassist:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,193 @@
+"""The httpx transports under Wassist/AsyncWassist: API key, retries, typed errors, DEBUG logs.
+
+They wrap the innermost transport (httpx's own, or the one a user passes), so httpx and the
+generated code only ever see 2xx responses whose body has been read; everything else is raised
+here as a WassistError once the retries are spent.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import httpx
+
+from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
+
+logger = logging.getLogger("wassist_api_client")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Statuses that say the server did not act on the request, so that even a POST may be sent again:
+# 408 and 425 refuse to start processing, 429 rejects before the view runs, 502 and 503 come from a
+# proxy that found no healthy application (a deploy, a restart) or an application shedding load.
+RETRY_ANY_METHOD = frozenset({408, 425, 429, 502, 503})
+# 504 is a proxy that stopped waiting for an application that may still be acting on the request,
+# and 500 an application that failed part way: only safe to repeat for idempotent methods.
+RETRY_IDEMPOTENT = frozenset({500, 504})
+# Failures before the request left this machine: safe for every method.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures after it may have arrived (read timeouts, dropped or broken connections).
+MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
+MAX_SERVER_WAIT = 60.0  # a longer Retry-After is the caller's decision: the error carries it
+
+Outcome = httpx.Response | httpx.TransportError
+
+
+def plan_retry(
+    method: str, outcome: Outcome, attempt: int, max_retries: int, rand: Callable[[], float] = random.random
+) -> tuple[str, float] | None:
+    """(reason, seconds to wait) if attempt number `attempt` (0-based) should be followed by another, else None."""
+    if attempt >= max_retries:
+        return None
+    idempotent = method.upper() in IDEMPOTENT_METHODS
+    if isinstance(outcome, httpx.Response):
+        status = outcome.status_code
+        if status not in RETRY_ANY_METHOD and not (idempotent and status in RETRY_IDEMPOTENT):
+            return None
+        reason, wait = f"HTTP {status}", retry_after_seconds(outcome, decoded_body(outcome))
+    elif isinstance(outcome, NOT_SENT) or (idempotent and isinstance(outcome, MAYBE_SENT)):
+        reason, wait = type(outcome).__name__, None
+    else:
+        return None
+    if wait is None:  # exponential backoff with full jitter
+        return reason, rand() * min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+    return (reason, wait) if wait <= MAX_SERVER_WAIT else None
+
+
+class _Retrying:
+    """What the sync and async transports share: the key, the policy, logging and error mapping."""
+
+    def __init__(self, *, api_key: str, max_retries: int) -> None:
+        self._api_key = api_key
+        self._max_retries = max_retries
+
+    def _keyed(self, request: httpx.Request) -> httpx.Request:
+        # The key goes on a copy: the request that errors and responses carry never holds it.
+        headers = request.headers.copy()
+        headers["X-API-Key"] = self._api_key
+        return httpx.Request(
+            request.method, request.url, headers=headers, stream=request.stream, extensions=request.extensions
+        )
+
+    def _after(self, request: httpx.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
+        """Log an attempt; return the delay before the next one, or None when this outcome is final."""
+        elapsed_ms = (time.monotonic() - started) * 1000
+        if isinstance(outcome, httpx.Response):
+            outcome.elapsed = timedelta(milliseconds=elapsed_ms)  # httpx sets it only for bodies it reads
+        result = outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed_ms)
+        plan = plan_retry(request.method, outcome, attempt, self._max_retries)
+        if plan is None:
+            return None
+        reason, delay = plan
+        logger.debug(
+            "%s %s: retry %d of %d in %.2f s after %s",
+            request.method,
+            request.url,
+            attempt + 1,
+            self._max_retries,
+            delay,
+            reason,
+        )
+        return delay
+
+    @staticmethod
+    def _result(request: httpx.Request, outcome: Outcome) -> httpx.Response:
+        if isinstance(outcome, httpx.TimeoutException):
+            raise APITimeoutError(request=request) from outcome
+        if isinstance(outcome, httpx.TransportError):
+            message = f"Connection error: {type(outcome).__name__}: {outcome}"
+            raise APIConnectionError(request=request, message=message) from outcome
+        if not outcome.is_success:
+            raise status_error(outcome)
+        return outcome
+
+
+class RetryingTransport(_Retrying, httpx.BaseTransport):
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        api_key: str,
+        max_retries: int,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(api_key=api_key, max_retries=max_retries)
+        self._inner, self._sleep = inner, sleep
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            outcome = self._send(request)
+            delay = self._after(request, outcome, attempt, started)
+            if delay is None:
+                return self._result(request, outcome)
+            self._sleep(delay)
+            attempt += 1
+
+    def _send(self, request: httpx.Request) -> Outcome:
+        try:
+            response = self._inner.handle_request(self._keyed(request))
+        except httpx.TransportError as exc:
+            return exc
+        response.request = request
+        try:
+            response.read()  # inside the retry loop: a body that times out half way is retried here
+        except httpx.TransportError as exc:
+            response.close()
+            return exc
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        api_key: str,
+        max_retries: int,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(api_key=api_key, max_retries=max_retries)
+        self._inner, self._sleep = inner, sleep or _asyncio_sleep
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            outcome = await self._send(request)
+            delay = self._after(request, outcome, attempt, started)
+            if delay is None:
+                return self._result(request, outcome)
+            await self._sleep(delay)
+            attempt += 1
+
+    async def _send(self, request: httpx.Request) -> Outcome:
+        try:
+            response = await self._inner.handle_async_request(self._keyed(request))
+        except httpx.TransportError as exc:
+            return exc
+        response.request = request
+        try:
+            await response.aread()
+        except httpx.TransportError as exc:
+            await response.aclose()
+            return exc
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # here, so that the sync client never imports asyncio
+
+    await asyncio.sleep(seconds)
