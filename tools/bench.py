@@ -37,6 +37,7 @@ import os
 import platform
 import pstats
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -341,6 +342,7 @@ async def _aclose(client: Any) -> None:
 @dataclass
 class Settings:
     rounds: int
+    async_rounds: int
     import_runs: int
     generate_rounds: int
     scale: float
@@ -373,7 +375,7 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             return client.get_httpx_client().post(url, json=payload).json()
 
         assert isinstance(candidate(), op.response_model)
-        inner = calibrate([baseline, candidate], settings.sample_ns(40))
+        inner = calibrate([baseline, candidate], settings.sample_ns(20))
         pair = Pair(
             "percall_mock",
             "per call, in process (MockTransport)",
@@ -448,7 +450,7 @@ def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
             "per call, loopback HTTP (keep-alive)",
             "httpx.Client.post().json()",
             f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
-            inner=calibrate([baseline, candidate], settings.sample_ns(60)),
+            inner=calibrate([baseline, candidate], settings.sample_ns(30)),
             target=TARGETS["percall_loopback"],
         )
         return interleave(pair, baseline, candidate, settings.rounds)
@@ -490,7 +492,7 @@ async def _loopback_async(op: Operation, settings: Settings, base_url: str) -> P
             unit=f"batch of {settings.concurrency}",
             inner=max(1, int(settings.sample_ns(100) / per_batch)),
         )
-        for index in range(settings.rounds):
+        for index in range(settings.async_rounds):
             order = [(pair.baseline, baseline), (pair.candidate, candidate)]
             for samples, fn in order if index % 2 == 0 else reversed(order):
                 samples.append(await _time_async(fn, pair.inner))
@@ -650,7 +652,7 @@ def _parse_pair(key: str, title: str, model: Any, body: bytes, one: bool, settin
         "json.loads(body)",
         f"{model.__name__}.from_dict(json.loads(body))" if one else f"[{model.__name__}.from_dict(x) for x in ...]",
         unit=f"body of {len(body):,} bytes",
-        inner=calibrate([baseline, candidate], settings.sample_ns(30)),
+        inner=calibrate([baseline, candidate], settings.sample_ns(20)),
         target=TARGETS[key],
     )
     return interleave(pair, baseline, candidate, settings.rounds)
@@ -689,8 +691,10 @@ def _parse_list(spec: dict[str, Any], models: types.ModuleType, settings: Settin
     return pair
 
 
-def _generate(spec: Path, package_dir: Path) -> float:
+def _generate(spec: Path, package_dir: Path) -> tuple[float, float]:
+    """(wall ns, CPU s of the generator and its children) of one `python -m tools.generate` run."""
     shutil.rmtree(package_dir, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter_ns()
     result = subprocess.run(
         [sys.executable, "-m", "tools.generate", "--spec", str(spec), "--package-dir", str(package_dir)],
@@ -700,9 +704,11 @@ def _generate(spec: Path, package_dir: Path) -> float:
         check=False,
     )
     elapsed = time.perf_counter_ns() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"generating from {spec.name} failed:\n{result.stdout}{result.stderr}")
-    return elapsed
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu
 
 
 def build_package(spec: Path, out_dir: Path) -> tuple[str, Path]:
@@ -732,11 +738,14 @@ def bench_generate(settings: Settings) -> tuple[dict[str, Any], tuple[str, Path]
             sliced.write_text(json.dumps(bench_data.slice_spec(large, half), indent=2), encoding="utf-8")
             specs.append((f"{settings.large_spec.stem} first {half} ops", sliced))
         specs.append((settings.large_spec.stem, settings.large_spec))
-    samples: dict[str, list[float]] = {label: [] for label, _ in specs}
+    wall: dict[str, list[float]] = {label: [] for label, _ in specs}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in specs}
     for index in range(settings.generate_rounds):
         shift = index % len(specs)
         for label, spec in specs[shift:] + specs[:shift]:
-            samples[label].append(_generate(spec, out_dir / _package_name(spec)))
+            elapsed, cpu_s = _generate(spec, out_dir / _package_name(spec))
+            wall[label].append(elapsed / 1e9)
+            cpu[label].append(cpu_s)
     rows: list[dict[str, Any]] = []
     for label, spec in specs:
         document = json.loads(spec.read_text(encoding="utf-8"))
@@ -746,16 +755,19 @@ def bench_generate(settings: Settings) -> tuple[dict[str, Any], tuple[str, Path]
                 "file": str(spec.relative_to(ROOT) if spec.is_relative_to(ROOT) else spec.name),
                 "operations": bench_data.count_operations(document),
                 "schemas": len(document.get("components", {}).get("schemas", {})),
-                "median_s": round(statistics.median(samples[label]) / 1e9, 3),
-                "runs_s": [round(s / 1e9, 3) for s in samples[label]],
+                "median_s": round(statistics.median(wall[label]), 3),
+                "median_cpu_s": round(statistics.median(cpu[label]), 3),
+                "runs_s": [round(s, 3) for s in wall[label]],
             }
         )
     result: dict[str, Any] = {"rounds": settings.generate_rounds, "specs": rows}
     if len(rows) == 3:
-        (n0, t0), (n1, t1), (n2, t2) = ((r["operations"], r["median_s"]) for r in rows)
+        # CPU time of the generator's processes: what grows with the spec, less disturbed by other load.
+        (n0, t0), (n1, t1), (n2, t2) = ((r["operations"], r["median_cpu_s"]) for r in rows)
         first, second = (t1 - t0) / (n1 - n0), (t2 - t1) / (n2 - n1)
-        result["ms_per_operation"] = round(second * 1000, 1)
-        # 1.0: linear; above 1: each operation costs more the more there are.
+        result["fixed_cpu_s"] = round(t0, 2)
+        result["cpu_ms_per_operation"] = round((t2 - t0) / (n2 - n0) * 1000, 1)
+        # 1.0: linear; above 1: each operation of the second half costs more than one of the first.
         result["growth_second_half_vs_first_half"] = round(second / first, 2) if first > 0 else None
     large_package = None if settings.large_spec is None else (_package_name(settings.large_spec), out_dir)
     return result, large_package
@@ -794,7 +806,7 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
     transport = httpx.MockTransport(handler)
     raw = raw_sync(BASE_URL, transport)
     client = package_sync(BASE_URL, transport)
-    calls = max(50, int(3000 * settings.scale))
+    calls = max(50, int(1500 * settings.scale))
     try:
         url, payload, body, sync = op.url, op.payload, op.body, op.module.sync
         base = _profile_calls(lambda: raw.post(url, json=payload).json(), calls)
@@ -892,7 +904,7 @@ def _time_steps(steps: dict[str, Callable[[], object]], settings: Settings) -> d
         except Exception as error:  # a template changed a private helper: skip that step
             result[label] = f"n/a ({type(error).__name__}: {error})"
     samples: dict[str, list[float]] = {label: [] for label in inner}
-    for _ in range(max(3, settings.rounds // 2)):
+    for _ in range(max(3, settings.rounds // 4)):
         for label in inner:
             samples[label].append(_time_loop(steps[label], inner[label]))
     result.update((label, round(statistics.median(samples[label]) / 1000, 3)) for label in inner)
@@ -947,13 +959,14 @@ def table(pairs: list[Pair], generation: dict[str, Any] | None) -> list[str]:
     if generation:
         for row in generation["specs"]:
             lines.append(
-                f"{'generate ' + row['spec']:<42} {row['operations']:>6} ops {row['median_s']:>8.2f} s"
-                f"{'':>18} {generation['rounds']} runs"
+                f"{'generate ' + row['spec']:<42} {row['operations']:>4} ops {row['schemas']:>3} schemas "
+                f"{row['median_s']:6.2f} s wall {row['median_cpu_s']:6.2f} s CPU   {generation['rounds']} runs"
             )
-        if "ms_per_operation" in generation:
+        if "cpu_ms_per_operation" in generation:
             lines.append(
-                f"{'  growth':<42} {generation['ms_per_operation']:.0f} ms per operation; second half / first half "
-                f"per-op cost {generation['growth_second_half_vs_first_half']}"
+                f"{'  growth':<42} {generation['fixed_cpu_s']:.1f} s CPU fixed + "
+                f"{generation['cpu_ms_per_operation']:.0f} ms CPU per operation (with its schemas); "
+                f"per-op cost 2nd half / 1st half: {generation['growth_second_half_vs_first_half']}"
             )
     return lines
 
@@ -971,7 +984,8 @@ def default_large_spec() -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds per in-process measure")
+    parser.add_argument("--rounds", type=int, default=41, help="interleaved rounds per per-call and parse measure")
+    parser.add_argument("--async-rounds", type=int, default=11, help="interleaved rounds of concurrent batches")
     parser.add_argument("--import-runs", type=int, default=30, help="fresh interpreters per side for import time")
     parser.add_argument("--generate-rounds", type=int, default=3, help="generator runs per spec")
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the time of each sample")
@@ -999,6 +1013,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     report["settings"] = {
         "rounds": args.rounds,
+        "async_rounds": args.async_rounds,
         "import_runs": args.import_runs,
         "generate_rounds": args.generate_rounds,
         "scale": args.scale,
@@ -1011,6 +1026,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wassist-bench-") as work_dir:
         settings = Settings(
             rounds=args.rounds,
+            async_rounds=args.async_rounds,
             import_runs=args.import_runs,
             generate_rounds=args.generate_rounds,
             scale=args.scale,

@@ -24,7 +24,20 @@ PAIR_KEYS = {
     "candidate",
 }
 
-TINY = ["--rounds", "2", "--scale", "0.002", "--import-runs", "2", "--generate-rounds", "1", "--concurrency", "5"]
+TINY = [
+    "--rounds",
+    "2",
+    "--async-rounds",
+    "2",
+    "--scale",
+    "0.002",
+    "--import-runs",
+    "2",
+    "--generate-rounds",
+    "1",
+    "--concurrency",
+    "5",
+]
 
 
 def run_bench(tmp_path: Path, *args: str) -> dict[str, Any]:
