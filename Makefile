@@ -38,6 +38,11 @@ test: venv node_modules/.installed lint
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
 
+# Regenerate, start the Prism mock of openapi.json, create a link session through the client.
+demo: venv node_modules/.installed
+	$(BIN)/python -m tools.generate
+	$(BIN)/python -m tools.demo
+
 bench: venv
 	$(BIN)/python -m tools.bench
 
