@@ -46,6 +46,11 @@ demo: venv node_modules/.installed
 bench: venv
 	$(BIN)/python -m tools.bench
 
+# An sdist and a wheel in dist/, built offline with the pinned hatchling.
+dist: venv
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist
+
 update-spec: venv
 	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec "$(SPEC)")
 
