@@ -1,4 +1,4 @@
-"""Spec-driven data for `tools.bench`: example bodies from schemas, model picking, spec slices.
+"""Spec-driven data for `tools.bench`: example bodies from schemas, model picking, bigger specs.
 
 Everything here reads an OpenAPI 3.0 document as published (before normalizing), so the bench
 works for any spec: request examples leave out readOnly properties, response examples leave
@@ -176,52 +176,29 @@ def most_nested_model(spec: dict[str, Any]) -> tuple[str, int] | None:
     return name, nested
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value
-            else:
-                yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
+def replicate_spec(spec: dict[str, Any], copies: int) -> dict[str, Any]:
+    """`copies` times the operations of a spec (schemas shared): `/api/v1/agents/` also as `/api/v1/agents-2/`...
 
-
-def slice_spec(spec: dict[str, Any], max_operations: int) -> dict[str, Any]:
-    """The first `max_operations` operations of a spec with only the components they reach."""
-    sliced = copy.deepcopy(spec)
-    kept = 0
-    paths: dict[str, Any] = {}
-    for path, path_item in spec.get("paths", {}).items():
-        item = {k: v for k, v in path_item.items() if k not in _HTTP_METHODS}
-        for method, operation in path_item.items():
-            if method in _HTTP_METHODS and kept < max_operations:
-                item[method] = operation
-                kept += 1
-        if any(m in item for m in _HTTP_METHODS):
-            paths[path] = copy.deepcopy(item)
-    sliced["paths"] = paths
-    components = spec.get("components", {})
-    reached: set[str] = set()
-    pending = list(_refs(paths))
-    while pending:
-        ref = pending.pop()
-        if ref in reached or not ref.startswith("#/components/"):
-            continue
-        reached.add(ref)
-        _, section, name = ref.split("/", 3)[1:]
-        pending.extend(_refs(components.get(section, {}).get(name, {})))
-    new_components: dict[str, Any] = {}
-    for section, entries in components.items():
-        if section == "securitySchemes":
-            new_components[section] = copy.deepcopy(entries)
-            continue
-        kept_entries = {n: copy.deepcopy(v) for n, v in entries.items() if f"#/components/{section}/{n}" in reached}
-        if kept_entries:
-            new_components[section] = kept_entries
-    sliced["components"] = new_components
-    return sliced
+    Operation ids follow their paths (`api_v1_agents_list` -> `api_v1_agents_2_list`), so every copy
+    makes its own operation modules, as more resources of the same API would.
+    """
+    replicated = copy.deepcopy(spec)
+    paths: dict[str, Any] = dict(replicated.get("paths", {}))
+    for number in range(2, copies + 1):
+        for path, path_item in spec.get("paths", {}).items():
+            segments = path.split("/")
+            # the first segment after the version (`/api/v1/<resource>/`), else the first segment
+            index = next((i + 1 for i, seg in enumerate(segments[:-1]) if re.fullmatch(r"v\d+", seg)), 1)
+            resource = segments[index]
+            segments[index] = f"{resource}-{number}"
+            item = copy.deepcopy(path_item)
+            old_prefix = "_".join(re.sub(r"\W", "_", seg) for seg in path.split("/")[1 : index + 1])
+            for method, operation in item.items():
+                if method in _HTTP_METHODS and isinstance(operation, dict) and "operationId" in operation:
+                    operation["operationId"] = operation["operationId"].replace(old_prefix, f"{old_prefix}_{number}", 1)
+            paths["/".join(segments)] = item
+    replicated["paths"] = paths
+    return replicated
 
 
 def count_operations(spec: dict[str, Any]) -> int:

@@ -68,10 +68,13 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
 @pytest.mark.slow
 def test_generation_and_large_spec_sections(tmp_path: Path) -> None:
     # The vendored spec stands in for the large one: the same code path, a fraction of the time.
-    report = run_bench(tmp_path, "--only", "generate,import,parse", "--large-spec", str(ROOT / "openapi.json"))
+    report = run_bench(
+        tmp_path, "--only", "generate,import,parse", "--large-spec", str(ROOT / "openapi.json"), "--replicas", "2"
+    )
 
     generation = report["results"]["generate"]
-    assert [row["operations"] for row in generation["specs"]] == [1, 1]
+    assert [row["operations"] for row in generation["specs"]] == [1, 1, 2]
+    assert "growth" in generation
     assert "import_large" in report["results"]
     assert report["results"]["parse_list"]["model"]["package"] == "bench_openapi_client.models"
 
@@ -125,14 +128,19 @@ def test_examples_follow_read_and_write_only() -> None:
     assert "parent" not in response  # a recursive reference is left out, not expanded forever
 
 
-def test_operation_lookup_slicing_and_model_choice() -> None:
+def test_operation_lookup_replication_and_model_choice() -> None:
     operation = bench_data.find_operation(SPEC, "POST", "/b/42/")
     assert bench_data.success_response(operation)[0] == 201
 
-    sliced = bench_data.slice_spec(SPEC, 1)
-    assert bench_data.count_operations(sliced) == 1
-    assert "components" not in sliced or "schemas" not in sliced["components"]
-    assert set(bench_data.slice_spec(SPEC, 2)["components"]["schemas"]) == {"Outer", "Inner", "Kind"}
+    replicated = bench_data.replicate_spec(
+        {**SPEC, "paths": {"/api/v1/agents/{id}/": {"get": {"operationId": "api_v1_agents_retrieve"}}}}, 3
+    )
+    assert [op["operationId"] for _, _, op in bench_data.operations(replicated)] == [
+        "api_v1_agents_retrieve",
+        "api_v1_agents_2_retrieve",
+        "api_v1_agents_3_retrieve",
+    ]
+    assert list(replicated["paths"])[1:] == ["/api/v1/agents-2/{id}/", "/api/v1/agents-3/{id}/"]
 
     assert bench_data.most_nested_model(SPEC) == ("Outer", 3)
 
