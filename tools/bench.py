@@ -821,6 +821,13 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
         origins: dict[str, float] = {}
         for row in extra:
             origins[row["origin"]] = origins.get(row["origin"], 0.0) + row["extra_us_per_call"]
+        # Function calls are deterministic where time is not: the extra calls per call, by the calling code.
+        extra_calls: dict[str, float] = {}
+        for stats, sign in ((cand_stats, 1), (base_stats, -1)):
+            for _, _, _, _, callers in stats.values():
+                for caller, counts in callers.items():
+                    origin = _origin(caller[0])
+                    extra_calls[origin] = extra_calls.get(origin, 0.0) + sign * counts[1] / calls
         response = httpx.Response(
             op.status,
             content=op.response_body,
@@ -855,7 +862,10 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
                 "candidate": round(sum(v[1] for v in cand_stats.values()) / calls, 1),
             },
             "extra_us_per_call_by_origin": {k: round(v, 2) for k, v in sorted(origins.items(), key=lambda i: -i[1])},
-            "top_extra_calls": extra[:15],
+            "extra_function_calls_by_origin": {
+                k: round(v, 1) for k, v in sorted(extra_calls.items(), key=lambda i: -i[1]) if round(v, 1)
+            },
+            "top_extra_calls": extra[:40],
             "steps_us": _time_steps(steps, settings),
         }
     finally:
@@ -1118,6 +1128,8 @@ def profile_lines(profile: dict[str, Any]) -> list[str]:
         f"calls per call vs {calls['baseline']} for raw httpx.\nExtra own time (µs per call, cProfile-inflated) "
         "by origin: "
         + ", ".join(f"{origin} {us:.1f}" for origin, us in profile["extra_us_per_call_by_origin"].items()),
+        "Extra function calls made per call, by the calling code: "
+        + ", ".join(f"{origin} {n:+g}" for origin, n in profile["extra_function_calls_by_origin"].items()),
         "functions called more often than by raw httpx:",
     ]
     for row in profile["top_extra_calls"][:12]:
