@@ -1,7 +1,7 @@
 """Create a WhatsApp account link session and print it.
 
-    python examples/create_link_session.py                  # the real API; needs WASSIST_API_KEY
-    python examples/create_link_session.py --base-url URL   # another server, e.g. a local mock
+python examples/create_link_session.py                  # the real API; needs WASSIST_API_KEY
+python examples/create_link_session.py --base-url URL   # another server, e.g. a local mock
 """
 
 from __future__ import annotations
