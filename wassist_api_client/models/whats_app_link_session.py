@@ -1,20 +1,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import _parsing
 from ..models.whats_app_link_session_status_enum import WhatsAppLinkSessionStatusEnum
+from ..types import UNSET
 
 T = TypeVar("T", bound="WhatsAppLinkSession")
+_new_instance = object.__new__
 
 
 @_attrs_define
 class WhatsAppLinkSession:
     """
+    Parsed data that does not match the spec is kept as received (lenient mode), whatever the annotations say.
+
     Attributes:
         id (UUID):
         success_url (str):
@@ -32,55 +37,66 @@ class WhatsAppLinkSession:
     status: WhatsAppLinkSessionStatusEnum
     link_url: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _source: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False, repr=False)
+    _required_keys: ClassVar[tuple[str, ...]] = (
+        "id",
+        "successUrl",
+        "returnUrl",
+        "status",
+        "linkUrl",
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        id = str(self.id)
-
-        success_url = self.success_url
-
-        return_url = self.return_url
-
-        status = self.status.value
-
-        link_url = self.link_url
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "successUrl": success_url,
-                "returnUrl": return_url,
-                "status": status,
-                "linkUrl": link_url,
-            }
-        )
-
+        _source = self._source
+        field_dict: dict[str, Any] = dict(self.additional_properties)
+        field_dict["id"] = _parsing.dump(self.id, _source, "id")
+        field_dict["successUrl"] = self.success_url
+        field_dict["returnUrl"] = self.return_url
+        field_dict["status"] = _parsing.dump(self.status, _source, "status")
+        field_dict["linkUrl"] = self.link_url
+        if _source is not None:
+            _parsing.restore_absent(field_dict, _source, self._required_keys)
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = UUID(d.pop("id"))
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any], _path: _parsing.JSONPath = "$") -> T:
+        """Parse `src_dict` (decoded JSON); `_path` is its place in the response, for messages."""
+        _src = src_dict if src_dict.__class__ is dict else _parsing.as_object(src_dict, "WhatsAppLinkSession", _path)
+        _d = dict(_src)
+        id = _d.pop("id", UNSET)
+        id = _parsing.as_uuid(id, "string (uuid)", "WhatsAppLinkSession", _path, "id")
 
-        success_url = d.pop("successUrl")
+        success_url = _d.pop("successUrl", UNSET)
+        if success_url.__class__ is not str:
+            success_url = _parsing.invalid(success_url, "string", "WhatsAppLinkSession", _path, "successUrl")
 
-        return_url = d.pop("returnUrl")
+        return_url = _d.pop("returnUrl", UNSET)
+        if return_url.__class__ is not str:
+            return_url = _parsing.invalid(return_url, "string", "WhatsAppLinkSession", _path, "returnUrl")
 
-        status = WhatsAppLinkSessionStatusEnum(d.pop("status"))
-
-        link_url = d.pop("linkUrl")
-
-        whats_app_link_session = cls(
-            id=id,
-            success_url=success_url,
-            return_url=return_url,
-            status=status,
-            link_url=link_url,
+        status = _d.pop("status", UNSET)
+        status = _parsing.as_str_enum(
+            WhatsAppLinkSessionStatusEnum,
+            status,
+            "string (WhatsAppLinkSessionStatusEnum)",
+            "WhatsAppLinkSession",
+            _path,
+            "status",
         )
 
-        whats_app_link_session.additional_properties = d
-        return whats_app_link_session
+        link_url = _d.pop("linkUrl", UNSET)
+        if link_url.__class__ is not str:
+            link_url = _parsing.invalid(link_url, "string", "WhatsAppLinkSession", _path, "linkUrl")
+
+        _obj = _new_instance(cls)  # attributes set directly: twice as fast as calling the attrs __init__
+        _obj.id = id
+        _obj.success_url = success_url
+        _obj.return_url = return_url
+        _obj.status = status
+        _obj.link_url = link_url
+        _obj.additional_properties = _d
+        _obj._source = _src
+        return _obj
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,11 +1,10 @@
-from enum import StrEnum
+from .._validation import OpenStrEnum
 
 
-class WhatsAppLinkSessionStatusEnum(StrEnum):
+class WhatsAppLinkSessionStatusEnum(OpenStrEnum):
+    """Open enum: a value the spec does not list parses too (`.value` is the raw value, `.is_known` is False)."""
+
     EXPIRED = "EXPIRED"
     FAILED = "FAILED"
     PENDING = "PENDING"
     SUCCESS = "SUCCESS"
-
-    def __str__(self) -> str:
-        return str(self.value)
