@@ -21,6 +21,7 @@ from . import _validation
 from ._exceptions import APIResponseValidationError, body_preview
 from ._validation import (
     JSONPath,
+    Model,
     as_date,
     as_datetime,
     as_file,
@@ -40,6 +41,7 @@ from ._validation import (
 
 __all__ = [
     "JSONPath",
+    "Model",
     "as_date",
     "as_datetime",
     "as_file",

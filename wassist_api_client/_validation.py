@@ -31,12 +31,15 @@ from contextvars import ContextVar
 from io import BytesIO
 from typing import Any, TypeVar
 
+import attrs
+
 from ._exceptions import WassistError
 from .types import UNSET, File
 
 __all__ = [
     "Issue",
     "JSONPath",
+    "Model",
     "ModelValidationError",
     "OpenIntEnum",
     "OpenStrEnum",
@@ -67,6 +70,33 @@ JSONPath = str | tuple[Any, ...]
 Owner = str | None
 
 _EnumT = TypeVar("_EnumT", bound=enum.Enum)
+
+
+class Model:
+    """Base of every generated model: what it keeps besides the spec's fields.
+
+    Slots rather than attrs fields, so that `attrs.fields(Model)` lists exactly the spec's
+    properties (a request model's fields are what a user may send). Equality covers them too.
+    """
+
+    __slots__ = ("_source", "additional_properties")
+
+    additional_properties: dict[str, Any]  # JSON properties the spec does not list, kept as received
+    _source: Mapping[str, Any] | None  # the object parsed from, so that to_dict() can give it back
+
+    def __attrs_post_init__(self) -> None:
+        self.additional_properties = {}
+        self._source = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = [field.name for field in attrs.fields(type(self))]  # type: ignore[arg-type]
+        return [getattr(self, n) for n in names] == [getattr(other, n) for n in names] and (
+            self.additional_properties == other.additional_properties
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like attrs classes with eq
 
 
 class Issue:

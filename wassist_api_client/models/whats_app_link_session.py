@@ -5,7 +5,6 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from .. import _parsing
 from ..models.whats_app_link_session_status_enum import WhatsAppLinkSessionStatusEnum
@@ -15,8 +14,8 @@ T = TypeVar("T", bound="WhatsAppLinkSession")
 _new_instance = object.__new__
 
 
-@_attrs_define
-class WhatsAppLinkSession:
+@_attrs_define(eq=False, getstate_setstate=False)
+class WhatsAppLinkSession(_parsing.Model):
     """
     Parsed data that does not match the spec is kept as received (lenient mode), whatever the annotations say.
 
@@ -36,8 +35,6 @@ class WhatsAppLinkSession:
     return_url: str
     status: WhatsAppLinkSessionStatusEnum
     link_url: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _source: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False, repr=False)
     _required_keys: ClassVar[tuple[str, ...]] = (
         "id",
         "successUrl",

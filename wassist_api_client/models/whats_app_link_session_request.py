@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from .. import _parsing
 from ..types import UNSET
@@ -13,8 +12,8 @@ T = TypeVar("T", bound="WhatsAppLinkSessionRequest")
 _new_instance = object.__new__
 
 
-@_attrs_define
-class WhatsAppLinkSessionRequest:
+@_attrs_define(eq=False, getstate_setstate=False)
+class WhatsAppLinkSessionRequest(_parsing.Model):
     """
     Parsed data that does not match the spec is kept as received (lenient mode), whatever the annotations say.
 
@@ -25,8 +24,6 @@ class WhatsAppLinkSessionRequest:
 
     success_url: str
     return_url: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _source: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False, repr=False)
     _required_keys: ClassVar[tuple[str, ...]] = (
         "successUrl",
         "returnUrl",
