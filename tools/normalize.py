@@ -53,6 +53,9 @@ def normalize(spec: Json) -> Json:
     for place, root in _schema_roots(out, operations):
         for where, node in _walk(root, place):
             _repair_schema(node, where, schemas, errors)
+    for place, root in _schema_roots(out, operations):
+        for _, node in _walk(root, place):
+            _move_enum_nullability(node, schemas)
     for method, path, item, op in operations:
         _repair_parameters(method, path, item, op, out, errors)
         _choose_body_media_type(op, out)
@@ -236,6 +239,35 @@ def _repair_enum(node: Json, where: str, errors: list[str]) -> None:
         return
     if kinds == {str} and "x-enum-varnames" not in node:
         _check_enum_names(values, where, errors)
+
+
+def _move_enum_nullability(node: Json, schemas: Json) -> None:
+    """The generator ignores `nullable` on an enum schema (the field then rejects null) but honours it on a
+    wrapper `{allOf: [$ref], nullable: true}` (`anyOf` for an inline enum): give every property, item or map value
+    that uses a nullable enum one."""
+    slots: list[tuple[Json, str]] = [(node["properties"], name) for name in node.get("properties") or {}]
+    slots += [(node, key) for key in ("items", "additionalProperties") if isinstance(node.get(key), dict)]
+    for parent, key in slots:
+        child = parent[key]
+        if not isinstance(child, dict):
+            continue
+        members = child.get("allOf")
+        if isinstance(members, list) and len(members) == 1 and _is_nullable_enum(members[0], schemas):
+            child["nullable"] = True
+        elif _is_nullable_enum(child, schemas) and "$ref" in child:
+            parent[key] = {"allOf": [{"$ref": child["$ref"]}], "nullable": True}
+        elif _is_nullable_enum(child, schemas):
+            # An inline enum under allOf would become a model class; under anyOf it stays an enum.
+            parent[key] = {"anyOf": [{k: v for k, v in child.items() if k != "nullable"}], "nullable": True}
+
+
+def _is_nullable_enum(node: Any, schemas: Json) -> bool:
+    if not isinstance(node, dict):
+        return False
+    target = _resolve(node, schemas)
+    values = target.get("enum")
+    # `enum: [null]` (drf-spectacular's NullEnum) is a null constant the generator handles as is.
+    return isinstance(values, list) and values != [None] and target.get("nullable") is True
 
 
 def _check_enum_names(values: list[Any], where: str, errors: list[str]) -> None:

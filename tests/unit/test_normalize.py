@@ -777,3 +777,29 @@ def test_plain_generator_generates_every_operation_of_the_normalized_corpus(
     result = subprocess.run([sys.executable, "-c", importer], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > sum(per_tag.values())  # every endpoint module, the models, the package's own
+
+
+def test_nullable_enums_are_made_nullable_where_they_are_used() -> None:
+    # The generator ignores `nullable` on an enum schema itself, so the field would reject null.
+    schema = normalize_schema(
+        {
+            "type": "object",
+            "properties": {
+                "byRef": ref("E"),
+                "wrapped": {"allOf": [ref("E")], "readOnly": True},
+                "inline": {"type": "string", "enum": ["x", None]},
+                "items": {"type": "array", "items": ref("E")},
+                "alwaysNull": {"enum": [None]},
+                "plain": ref("P"),
+            },
+        },
+        E={"type": "string", "enum": ["a", "b", None]},
+        P={"type": "string", "enum": ["a"]},
+    )
+    props = schema["properties"]
+    assert props["byRef"] == {"allOf": [ref("E")], "nullable": True}
+    assert props["wrapped"] == {"allOf": [ref("E")], "readOnly": True, "nullable": True}
+    assert props["inline"] == {"anyOf": [{"type": "string", "enum": ["x"]}], "nullable": True}
+    assert props["items"]["items"] == {"allOf": [ref("E")], "nullable": True}
+    assert props["alwaysNull"] == {"enum": [None]}
+    assert props["plain"] == ref("P")
