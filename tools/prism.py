@@ -63,6 +63,7 @@ class PrismServer:
         self.host = host
         self.port = port
         self._log = log
+        self._final_output = ""
 
     @property
     def base_url(self) -> str:
@@ -73,7 +74,9 @@ class PrismServer:
         return self.process.pid
 
     def output(self) -> str:
-        """Everything Prism has printed so far (stdout and stderr interleaved)."""
+        """Everything Prism has printed so far (stdout and stderr interleaved); kept after stop()."""
+        if self._log.closed:
+            return self._final_output
         self._log.flush()
         return Path(self._log.name).read_text(encoding="utf-8", errors="replace")
 
@@ -110,6 +113,7 @@ class PrismServer:
         finally:
             _RUNNING.discard(self)
             if not self._log.closed:
+                self._final_output = self.output()
                 self._log.close()
                 Path(self._log.name).unlink(missing_ok=True)
 
