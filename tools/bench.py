@@ -95,6 +95,12 @@ class Pair:
     candidate: list[float] = field(default_factory=list)
     target: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # "wall": perf_counter_ns. "cpu": this thread's CPU time (thread_time_ns), for in-process measures
+    # on a shared machine: time spent descheduled by other processes' load does not count. The wall
+    # clock is then kept alongside, in baseline_wall/candidate_wall.
+    clock: str = "wall"
+    baseline_wall: list[float] = field(default_factory=list)
+    candidate_wall: list[float] = field(default_factory=list)
 
     @property
     def rounds(self) -> int:
@@ -124,19 +130,28 @@ class Pair:
             "inner": self.inner,
             "target": self.target,
             "met": None if self.target is None else self.ratio <= self.target,
+            "clock": self.clock,
+            **(
+                {"ratio_wall": round(_paired(self.baseline_wall, self.candidate_wall), 4)} if self.baseline_wall else {}
+            ),
             **self.extra,
         }
 
 
-def _time_loop(fn: Callable[[], object], inner: int) -> float:
-    """ns per call of `fn` over `inner` calls, with the collector off (for both sides alike)."""
+def _paired(baseline: list[float], candidate: list[float]) -> float:
+    return statistics.median(c / b for b, c in zip(baseline, candidate, strict=True))
+
+
+def _time_loop(fn: Callable[[], object], inner: int) -> tuple[float, float]:
+    """(wall, thread CPU) ns per call of `fn` over `inner` calls, with the collector off (for both sides alike)."""
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter_ns()
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
         for _ in range(inner):
             fn()
-        return (time.perf_counter_ns() - start) / inner
+        cpu = time.thread_time_ns() - start_cpu
+        return (time.perf_counter_ns() - start) / inner, cpu / inner
     finally:
         gc.enable()
 
@@ -161,10 +176,16 @@ def calibrate(fns: list[Callable[[], object]], sample_ns: float) -> int:
 
 
 def interleave(pair: Pair, baseline: Callable[[], object], candidate: Callable[[], object], rounds: int) -> Pair:
+    """`rounds` rounds of one baseline and one candidate sample, alternating which goes first."""
+    order = [(pair.baseline, pair.baseline_wall, baseline), (pair.candidate, pair.candidate_wall, candidate)]
     for index in range(rounds):
-        order = [(pair.baseline, baseline), (pair.candidate, candidate)]
-        for samples, fn in order if index % 2 == 0 else reversed(order):
-            samples.append(_time_loop(fn, pair.inner))
+        for samples, wall_samples, fn in order if index % 2 == 0 else reversed(order):
+            wall, cpu = _time_loop(fn, pair.inner)
+            if pair.clock == "cpu":
+                samples.append(cpu)
+                wall_samples.append(wall)
+            else:
+                samples.append(wall)
     return pair
 
 
@@ -349,6 +370,7 @@ class Settings:
     scale: float
     concurrency: int
     replicas: int
+    clock: str
     operation: str
     large_spec: Path | None
     work: Path
@@ -384,19 +406,32 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             "httpx.Client.post().json()",
             f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
             inner=inner,
+            clock=settings.clock,
             target=TARGETS["percall_mock"],
         )
         interleave(pair, baseline, candidate, settings.rounds)
-        # The client's own httpx stack (auth, retry and error transports) without generated code.
+        # The split, for the owners of each part: the client's httpx stack without generated code...
         stack = Pair(
             "percall_mock_stack",
-            "  of which the client's httpx stack",
+            "  of which the client's httpx stack",  # auth, retry and error transports
             "httpx.Client.post().json()",
             "client.get_httpx_client().post().json()",
             inner=inner,
+            clock=settings.clock,
         )
         interleave(stack, baseline, wrapped_raw, settings.rounds)
-        return [pair, stack]
+        # The generated code alone: the same operation function on the very httpx.Client of the baseline.
+        plain = _StubClient(http=raw)
+        generated = Pair(
+            "percall_mock_generated",
+            "  of which the generated code",
+            "httpx.Client.post().json()",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync on that httpx.Client",
+            inner=inner,
+            clock=settings.clock,
+        )
+        interleave(generated, baseline, lambda: sync(client=plain, body=body), settings.rounds)
+        return [pair, stack, generated]
     finally:
         _close(client)
         raw.close()
@@ -656,6 +691,7 @@ def _parse_pair(key: str, title: str, model: Any, body: bytes, one: bool, settin
         unit=f"body of {len(body):,} bytes",
         inner=calibrate([baseline, candidate], settings.sample_ns(20)),
         target=TARGETS[key],
+        clock=settings.clock,
     )
     return interleave(pair, baseline, candidate, settings.rounds)
 
@@ -693,8 +729,8 @@ def _parse_list(spec: dict[str, Any], models: types.ModuleType, settings: Settin
     return pair
 
 
-def _generate(spec: Path, package_dir: Path) -> tuple[float, float]:
-    """(wall ns, CPU s of the generator and its children) of one `python -m tools.generate` run."""
+def _generate(spec: Path, package_dir: Path) -> tuple[float, float, float]:
+    """(wall ns, user and system CPU s of the generator and its children) of one `python -m tools.generate`."""
     shutil.rmtree(package_dir, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter_ns()
@@ -709,8 +745,7 @@ def _generate(spec: Path, package_dir: Path) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"generating from {spec.name} failed:\n{result.stdout}{result.stderr}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, cpu
+    return elapsed, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
 
 
 def build_package(spec: Path, out_dir: Path) -> tuple[str, Path]:
@@ -742,12 +777,14 @@ def bench_generate(settings: Settings) -> tuple[dict[str, Any], tuple[str, Path]
             specs.append((f"{settings.large_spec.stem} x{settings.replicas}", replicated))
     wall: dict[str, list[float]] = {label: [] for label, _ in specs}
     cpu: dict[str, list[float]] = {label: [] for label, _ in specs}
+    system: dict[str, list[float]] = {label: [] for label, _ in specs}
     for index in range(settings.generate_rounds):
         shift = index % len(specs)
         for label, spec in specs[shift:] + specs[:shift]:
-            elapsed, cpu_s = _generate(spec, out_dir / _package_name(spec))
+            elapsed, user_s, system_s = _generate(spec, out_dir / _package_name(spec))
             wall[label].append(elapsed / 1e9)
-            cpu[label].append(cpu_s)
+            cpu[label].append(user_s + system_s)
+            system[label].append(system_s)
     rows: list[dict[str, Any]] = []
     for label, spec in specs:
         document = json.loads(spec.read_text(encoding="utf-8"))
@@ -759,6 +796,7 @@ def bench_generate(settings: Settings) -> tuple[dict[str, Any], tuple[str, Path]
                 "schemas": len(document.get("components", {}).get("schemas", {})),
                 "median_s": round(statistics.median(wall[label]), 3),
                 "median_cpu_s": round(statistics.median(cpu[label]), 3),
+                "median_system_cpu_s": round(statistics.median(system[label]), 3),
                 "runs_s": [round(s, 3) for s in wall[label]],
             }
         )
@@ -867,10 +905,49 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
             },
             "top_extra_calls": extra[:40],
             "steps_us": _time_steps(steps, settings),
+            "ladder": _ladder(op, raw, settings),
         }
     finally:
         _close(client)
         raw.close()
+
+
+def _ladder(op: Operation, raw: httpx.Client, settings: Settings) -> list[dict[str, Any]]:
+    """The generated code's cost added step by step, each step timed against raw httpx like the pairs.
+
+    Hot loops of a single step (the `steps`) run in warm caches and understate what a step costs
+    inside a whole call; these rungs measure whole calls on the baseline's own httpx.Client.
+    """
+    module, body, url, payload = op.module, op.body, op.url, op.payload
+    plain = _StubClient(http=raw)
+
+    def baseline() -> object:
+        return raw.post(url, json=payload).json()
+
+    rungs: list[tuple[str, Callable[[], object]]] = [
+        (
+            "request from _get_kwargs (to_dict, its headers)",
+            lambda: raw.request(**module._get_kwargs(body=body)).json(),
+        ),
+        (
+            "+ _parse_response (json_body scope, from_dict)",
+            lambda: module._parse_response(response=raw.request(**module._get_kwargs(body=body)), strict=False),
+        ),
+        ("+ sync -> sync_detailed -> _build_response", lambda: module.sync(client=plain, body=body)),
+    ]
+    rows = []
+    for label, candidate in rungs:
+        try:
+            candidate()
+        except Exception as error:  # a template renamed a private helper: skip that rung
+            rows.append({"step": label, "error": f"{type(error).__name__}: {error}"})
+            continue
+        inner = calibrate([baseline, candidate], settings.sample_ns(20))
+        pair = Pair("ladder", label, "raw", label, inner=inner, clock=settings.clock)
+        interleave(pair, baseline, candidate, settings.rounds)
+        summary = pair.summary()
+        rows.append({"step": label, "ratio": summary["ratio"], "overhead_ns": summary["overhead_ns"]})
+    return rows
 
 
 def _origin(filename: str) -> str:
@@ -920,7 +997,8 @@ def _time_steps(steps: dict[str, Callable[[], object]], settings: Settings) -> d
     samples: dict[str, list[float]] = {label: [] for label in inner}
     for _ in range(max(3, settings.rounds // 4)):
         for label in inner:
-            samples[label].append(_time_loop(steps[label], inner[label]))
+            wall, cpu = _time_loop(steps[label], inner[label])
+            samples[label].append(cpu if settings.clock == "cpu" else wall)
     # The fastest round: for steps this small, slower rounds measure interruptions, not the step.
     result.update((label, round(min(samples[label]) / 1000, 3)) for label in inner)
     return {label: result[label] for label in steps}
@@ -956,7 +1034,7 @@ def _duration(ns: float) -> str:
 
 def table(pairs: list[Pair], generation: dict[str, Any] | None) -> list[str]:
     lines = [
-        f"{'measure':<42} {'baseline':>10} {'candidate':>10} {'ratio':>7} {'target':>7}  {'':4} rounds x iterations",
+        f"{'measure':<42} {'baseline':>10} {'candidate':>10} {'ratio':>7} {'target':>7}  {'':4} rounds x iters, clock",
     ]
     for pair in pairs:
         s = pair.summary()
@@ -969,13 +1047,14 @@ def table(pairs: list[Pair], generation: dict[str, Any] | None) -> list[str]:
         verdict = "" if s["met"] is None else ("ok" if s["met"] else "MISS")
         lines.append(
             f"{pair.title:<42} {_duration(s['baseline_median_ns']):>10} {_duration(s['candidate_median_ns']):>10} "
-            f"{ratio:>7} {target:>7}  {verdict:4} {s['rounds']} x {s['inner']}"
+            f"{ratio:>7} {target:>7}  {verdict:4} {s['rounds']} x {s['inner']} {s['clock']}"
         )
     if generation:
         for row in generation["specs"]:
             lines.append(
                 f"{'generate ' + row['spec']:<42} {row['operations']:>4} ops {row['schemas']:>3} schemas "
-                f"{row['median_s']:6.2f} s wall {row['median_cpu_s']:6.2f} s CPU   {generation['rounds']} runs"
+                f"{row['median_s']:6.2f} s wall {row['median_cpu_s']:6.2f} s CPU "
+                f"({row['median_system_cpu_s']:.2f} system)  {generation['rounds']} runs"
             )
         if "growth" in generation:
             (_, n1), (_, n2) = ((r["spec"], r["operations"]) for r in generation["specs"][1:])
@@ -1008,6 +1087,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--concurrency", type=int, default=100, help="concurrent calls per async batch")
     parser.add_argument("--replicas", type=int, default=4, help="generate also the large spec's operations N times")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="clock of the in-process measures: this thread's CPU time (robust to other load) or wall time",
+    )
     parser.add_argument("--operation", default=DEFAULT_OPERATION, help="the operation module to call")
     parser.add_argument("--large-spec", type=Path, default=None, help="the ~120-operation spec (default: corpus)")
     parser.add_argument("--no-large", action="store_true", help="only the vendored spec")
@@ -1036,6 +1121,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": args.scale,
         "concurrency": args.concurrency,
         "replicas": args.replicas,
+        "clock": args.clock,
         "operation": args.operation,
         "large_spec": str(large_spec) if large_spec else None,
     }
@@ -1050,6 +1136,7 @@ def main(argv: list[str] | None = None) -> int:
             scale=args.scale,
             concurrency=args.concurrency,
             replicas=args.replicas,
+            clock=args.clock,
             operation=args.operation,
             large_spec=large_spec,
             work=Path(work_dir),
@@ -1135,7 +1222,13 @@ def profile_lines(profile: dict[str, Any]) -> list[str]:
     for row in profile["top_extra_calls"][:12]:
         counts = f"x{row['calls_per_call']:g} (raw x{row['baseline_calls_per_call']:g})"
         lines.append(f"  {row['extra_us_per_call']:>7.2f} µs  {counts:<16} {row['function']}")
-    lines.append("steps timed without the profiler (µs per call, best round):")
+    lines.append("generated code added step by step on raw httpx's own client (whole calls, interleaved):")
+    for row in profile["ladder"]:
+        if "error" in row:
+            lines.append(f"  n/a      {row['step']}: {row['error']}")
+        else:
+            lines.append(f"  {row['ratio']:.3f}x  {row['step']}")
+    lines.append("single steps in hot loops (µs per call, best round; warm caches understate them):")
     for label, value in profile["steps_us"].items():
         lines.append(f"  {value:>7.2f} µs  {label}" if isinstance(value, float) else f"  {value}  {label}")
     return lines
