@@ -53,16 +53,26 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
     report = run_bench(tmp_path, "--only", "import,parse,percall,loopback,profile", "--no-large")
 
     results = report["results"]
-    for key in ("import", "parse_one", "parse_list", "percall_mock", "percall_loopback", "async_loopback"):
+    for key in (
+        "import",
+        "parse_one",
+        "parse_list",
+        "percall_mock",
+        "percall_mock_stack",
+        "percall_mock_generated",
+        "percall_loopback",
+        "async_loopback",
+    ):
         assert results[key].keys() >= PAIR_KEYS, key
         assert results[key]["rounds"] == 2
     assert results["import_modules"]["import"]["operation_modules_imported"] == 1
     assert results["profile"]["top_extra_calls"]
     assert results["profile"]["steps_us"]
+    assert [row["ratio"] > 0 for row in results["profile"]["ladder"]] == [True, True, True]
     assert {"cpus", "cpu_model", "python"} <= report["machine"].keys()
     table = capsys.readouterr().out
     assert "per call, in process" in table
-    assert "rounds x iterations" in table
+    assert "rounds x iters" in table
 
 
 @pytest.mark.slow
