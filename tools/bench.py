@@ -848,7 +848,7 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
     transport = httpx.MockTransport(handler)
     raw = raw_sync(BASE_URL, transport)
     client = package_sync(BASE_URL, transport)
-    calls = max(50, int(1500 * settings.scale))
+    calls = max(50, int(1000 * settings.scale))
     try:
         url, payload, body, sync = op.url, op.payload, op.body, op.module.sync
         base = _profile_calls(lambda: raw.post(url, json=payload).json(), calls)
@@ -944,7 +944,7 @@ def _ladder(op: Operation, raw: httpx.Client, settings: Settings) -> list[dict[s
             continue
         inner = calibrate([baseline, candidate], settings.sample_ns(20))
         pair = Pair("ladder", label, "raw", label, inner=inner, clock=settings.clock)
-        interleave(pair, baseline, candidate, settings.rounds)
+        interleave(pair, baseline, candidate, max(3, settings.rounds // 2))
         summary = pair.summary()
         rows.append({"step": label, "ratio": summary["ratio"], "overhead_ns": summary["overhead_ns"]})
     return rows
