@@ -61,6 +61,7 @@ def normalize(spec: Json) -> Json:
         _choose_body_media_type(op, out)
         _repair_responses(op)
     _split_read_write(out, operations)
+    _binary_only_in_requests(out, operations)
     _tag_and_name(out, operations, errors)
     if errors:
         raise NormalizationError("\n".join(errors))
@@ -482,6 +483,32 @@ def _split_read_write(spec: Json, operations: list[tuple[str, str, Json, Json]])
         ordered[name] = schema
         ordered.update(twins.get(name, []))
     spec["components"]["schemas"] = ordered
+
+
+def _binary_only_in_requests(spec: Json, operations: list[tuple[str, str, Json, Json]]) -> None:
+    """A JSON response cannot carry a file, only a string (Django REST framework sends the file's URL), yet the
+    generator types a `format: binary` property as `File`: outside request bodies, such a property is a string."""
+    schemas: Json = spec["components"]["schemas"]
+    bodies = [
+        schema
+        for _, _, _, op in operations
+        for _, schema in _content_schemas(op.get("requestBody", {}).get("content"), "")
+    ]
+    request_side: set[str] = set()
+    while bodies:
+        for _, node in _walk(bodies.pop(), ""):
+            if (name := _ref_name(node)) in schemas and name not in request_side:
+                request_side.add(name)
+                bodies.append(schemas[name])
+    roots = [schema for name, schema in schemas.items() if name not in request_side]
+    for _, _, _, op in operations:
+        for where, schema in _response_schemas(op.get("responses"), ""):
+            if "json" in where:
+                roots.append(schema)
+    for root in roots:
+        for _, node in list(_walk(root, ""))[1:]:  # the root itself may be a download's raw bytes
+            if node.get("format") == "binary":
+                del node["format"]
 
 
 # --- rules 1 and 2: resource tags and operation names -------------------------------------------------------------

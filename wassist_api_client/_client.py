@@ -54,7 +54,8 @@ class _Settings:
         self._httpx_args: dict[str, Any] = {
             "base_url": self.base_url,
             "timeout": timeout,
-            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            # No Accept: httpx sends */*, and an operation that answers in octet-stream must not get 406.
+            "headers": {"User-Agent": USER_AGENT, **(headers or {})},
             "follow_redirects": False,  # the API does not redirect; a 3xx is an error, never a re-sent key
         }
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -72,16 +72,20 @@ Owner = str | None
 _EnumT = TypeVar("_EnumT", bound=enum.Enum)
 
 
-class Model:
+_Value = TypeVar("_Value")
+
+
+class Model(Generic[_Value]):
     """Base of every generated model: what it keeps besides the spec's fields.
 
     Slots rather than attrs fields, so that `attrs.fields(Model)` lists exactly the spec's
     properties (a request model's fields are what a user may send). Equality covers them too.
+    `_Value` is the type of the properties the spec does not list (`additionalProperties`).
     """
 
     __slots__ = ("_source", "additional_properties")
 
-    additional_properties: dict[str, Any]  # JSON properties the spec does not list, kept as received
+    additional_properties: dict[str, _Value]  # JSON properties the spec does not list, kept as received
     _source: Mapping[str, Any] | None  # the object parsed from, so that to_dict() can give it back
 
     def __attrs_post_init__(self) -> None:

@@ -803,3 +803,29 @@ def test_nullable_enums_are_made_nullable_where_they_are_used() -> None:
     assert props["items"]["items"] == {"allOf": [ref("E")], "nullable": True}
     assert props["alwaysNull"] == {"enum": [None]}
     assert props["plain"] == ref("P")
+
+
+def test_binary_fields_are_strings_outside_request_bodies() -> None:
+    # A JSON response carries a file as its URL; the multipart upload keeps the binary field.
+    upload = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+    download = {"type": "string", "format": "binary"}
+    spec = spec_of(
+        {
+            "POST /api/v1/uploads/": {
+                "requestBody": {"content": {"multipart/form-data": {"schema": ref("Upload")}}},
+                "responses": ok(ref("Stored")),
+            },
+            "GET /api/v1/uploads/{id}/raw/": {
+                "responses": {"200": {"description": "", "content": {"application/octet-stream": {"schema": download}}}}
+            },
+        },
+        {
+            "Upload": upload,
+            "Stored": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}},
+        },
+    )
+    result = normalize(spec)
+    assert result["components"]["schemas"]["Upload"]["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert result["components"]["schemas"]["Stored"]["properties"]["file"] == {"type": "string"}
+    raw = result["paths"]["/api/v1/uploads/{id}/raw/"]["get"]["responses"]["200"]["content"]
+    assert raw["application/octet-stream"]["schema"] == download

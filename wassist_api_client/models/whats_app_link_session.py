@@ -15,7 +15,7 @@ _new_instance = object.__new__
 
 
 @_attrs_define(eq=False, getstate_setstate=False)
-class WhatsAppLinkSession(_parsing.Model):
+class WhatsAppLinkSession(_parsing.Model["Any"]):
     """
     Parsed data that does not match the spec is kept as received (lenient mode), whatever the annotations say.
 

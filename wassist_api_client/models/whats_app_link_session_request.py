@@ -13,7 +13,7 @@ _new_instance = object.__new__
 
 
 @_attrs_define(eq=False, getstate_setstate=False)
-class WhatsAppLinkSessionRequest(_parsing.Model):
+class WhatsAppLinkSessionRequest(_parsing.Model["Any"]):
     """
     Parsed data that does not match the spec is kept as received (lenient mode), whatever the annotations say.
 

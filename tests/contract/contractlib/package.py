@@ -8,6 +8,7 @@ import enum
 import functools
 import importlib
 import io
+import operator
 import pkgutil
 import types
 import typing
@@ -65,7 +66,35 @@ class Package:
         return found
 
     def hints(self, obj: Any) -> dict[str, Any]:
-        return typing.get_type_hints(obj, localns=self.namespace)
+        """Annotations, with the type parameters of generic bases (`Model["str"]`) filled in."""
+        hints = typing.get_type_hints(obj, localns=self.namespace)
+        for base in getattr(obj, "__orig_bases__", ()):
+            parameters = getattr(typing.get_origin(base), "__parameters__", ())
+            arguments = [self.evaluate(argument) for argument in typing.get_args(base)]
+            if parameters:
+                bound = dict(zip(parameters, arguments, strict=True))
+                hints = {name: self.substitute(hint, bound) for name, hint in hints.items()}
+        return hints
+
+    def evaluate(self, annotation: Any) -> Any:
+        if isinstance(annotation, typing.ForwardRef):
+            return typing.get_type_hints(
+                types.SimpleNamespace(__annotations__={"x": annotation.__forward_arg__}), localns=self.namespace
+            )["x"]
+        return annotation
+
+    @staticmethod
+    def substitute(annotation: Any, bound: dict[Any, Any]) -> Any:
+        if annotation in bound:
+            return bound[annotation]
+        arguments = typing.get_args(annotation)
+        if not arguments:
+            return annotation
+        substituted = tuple(Package.substitute(argument, bound) for argument in arguments)
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            return functools.reduce(operator.or_, substituted)
+        return origin[substituted] if origin is not typing.ClassVar else annotation
 
     # --- annotations ------------------------------------------------------------------------------------------
 
