@@ -19,9 +19,7 @@ import math
 import uuid
 from typing import Any
 
-import hypothesis_jsonschema._from_schema as _hypothesis_jsonschema_internals
 from hypothesis import strategies as st
-from hypothesis.internal.conjecture import utils as _conjecture_utils
 
 from .spec import SCHEMA_REF, ContractSpec, Direction, Json
 
@@ -43,38 +41,6 @@ CUSTOM_FORMATS: dict[str, st.SearchStrategy[str]] = {
     "uuid": st.uuids().map(str),
     "byte": st.binary(max_size=16).map(lambda raw: base64.b64encode(raw).decode()),
 }
-
-
-class _LegacyMany:
-    """`many(...).more()` as hypothesis-jsonschema 0.23.1 calls it, on top of the context-manager `many` that
-    hypothesis 6.170.10 brought (6.170.9 is the last release with `more()`; pinning it makes this unused)."""
-
-    def __init__(self, data: Any, min_size: int, max_size: float, average_size: float) -> None:
-        self._many = _conjecture_utils.many(data, min_size=min_size, max_size=max_size, average_size=average_size)
-        self._many.__enter__()
-        self._elements = iter(self._many)
-
-    def more(self) -> bool:
-        try:
-            next(self._elements)
-        except StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-        return True
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-class _ConjectureUtils:
-    many = _LegacyMany
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_conjecture_utils, name)
-
-
-if not hasattr(_conjecture_utils.many, "more"):
-    _hypothesis_jsonschema_internals.cu = _ConjectureUtils()  # type: ignore[assignment]
 
 
 # What `bounded` schemas allow as extra properties: small JSON values of every kind, so that drawing stays fast.
