@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import ssl
+import struct
 import threading
 import time
 import traceback
@@ -26,6 +29,7 @@ API_KEY = "wsk_test_Zq8SECRETk3y_5f1c9d"
 # Loading the CA bundle costs ~70 ms per client: the tests (plain http) share one context.
 TLS = ssl.create_default_context()
 HANG_SECONDS = 5.0  # the longest a "never answers" reply holds a connection (released at teardown)
+TRICKLE_PIECES = 4
 
 
 @dataclass
@@ -36,6 +40,9 @@ class Reply:
     delay: float = 0.0
     hang: bool = False  # send nothing at all
     stall_body: bool = False  # send the headers and part of the body, then nothing
+    reset_after: int | None = None  # send the headers and this many body bytes, then reset (RST) the connection
+    close_before_reply: bool = False  # read the request, then close the connection without a byte of reply
+    trickle: float = 0.0  # send the body in TRICKLE_PIECES pieces, this many seconds apart
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, (dict, list)):
@@ -57,9 +64,12 @@ class Seen:
 
 
 class Loopback:
-    """A threaded HTTP/1.1 server on 127.0.0.1: replies from a queue (or `route`), requests recorded."""
+    """A threaded HTTP/1.1 server on 127.0.0.1: replies from a queue (or `route`), requests recorded.
 
-    def __init__(self) -> None:
+    With `tls` (a server-side SSLContext) it serves HTTPS; the handshake happens in the handler thread.
+    """
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.replies: deque[Reply] = deque()
         self.route: Callable[[Seen], Reply] | None = None
         self.seen: list[Seen] = []
@@ -69,11 +79,15 @@ class Loopback:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
             def handle_one(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 seen = Seen(self.command, self.path, list(self.headers.items()), self.rfile.read(length))
                 reply = server.record(seen)
+                if reply.close_before_reply:
+                    self.close_connection = True
+                    return
                 if reply.hang:
                     server.stopping.wait(HANG_SECONDS)
                     self.close_connection = True
@@ -91,7 +105,26 @@ class Loopback:
                     server.stopping.wait(HANG_SECONDS)
                     self.close_connection = True
                     return
+                if reply.reset_after is not None:
+                    self.wfile.write(body[: reply.reset_after])
+                    self.wfile.flush()
+                    self.reset()
+                    return
+                if reply.trickle:
+                    size = -(-len(body) // TRICKLE_PIECES)
+                    for start in range(0, len(body), size):
+                        if start and server.stopping.wait(reply.trickle):
+                            break
+                        self.wfile.write(body[start : start + size])
+                        self.wfile.flush()
+                    return
                 self.wfile.write(body)
+
+            def reset(self) -> None:
+                """Close at once with SO_LINGER 0: the peer gets a TCP RST, not a FIN."""
+                self.close_connection = True
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                os.close(self.connection.detach())  # the fd itself: rfile still holds a reference to the socket
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_one
 
@@ -105,8 +138,15 @@ class Loopback:
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass  # clients that time out and hang up are part of the tests
 
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        class Handshaking(Handler):
+            def setup(self) -> None:
+                assert tls is not None
+                self.request = self.connection = tls.wrap_socket(self.request, server_side=True)
+                super().setup()
+
+        self.httpd = Server(("127.0.0.1", 0), Handshaking if tls else Handler)
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
         self._thread.start()
 
