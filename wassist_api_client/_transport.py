@@ -65,21 +65,27 @@ class _Retrying:
         self._api_key = api_key
         self._max_retries = max_retries
 
-    def _keyed(self, request: httpx.Request) -> httpx.Request:
-        # The key goes on a copy: the request that errors and responses carry never holds it.
-        headers = request.headers.copy()
-        headers["X-API-Key"] = self._api_key
-        return httpx.Request(
-            request.method, request.url, headers=headers, stream=request.stream, extensions=request.extensions
-        )
+    def _add_key(self, request: httpx.Request) -> None:
+        # Only while the request is handed to the inner transport (see _remove_key): the request that
+        # errors and responses carry never holds the key. Cheaper than sending a copy of the request.
+        request.headers["X-API-Key"] = self._api_key
+
+    @staticmethod
+    def _remove_key(request: httpx.Request) -> None:
+        del request.headers["X-API-Key"]
 
     def _after(self, request: httpx.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
         """Log an attempt; return the delay before the next one, or None when this outcome is final."""
-        elapsed_ms = (time.monotonic() - started) * 1000
+        elapsed = time.monotonic() - started
         if isinstance(outcome, httpx.Response):
-            outcome.elapsed = timedelta(milliseconds=elapsed_ms)  # httpx sets it only for bodies it reads
-        result = outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
-        logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed_ms)
+            outcome.elapsed = timedelta(seconds=elapsed)  # httpx sets it only for bodies it reads
+            result: object = outcome.status_code
+        else:
+            result = type(outcome).__name__
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed * 1000)
+        if isinstance(outcome, httpx.Response) and outcome.is_success:  # the common case: nothing to plan
+            return None
         plan = plan_retry(request.method, outcome, attempt, self._max_retries)
         if plan is None:
             return None
@@ -131,10 +137,13 @@ class RetryingTransport(_Retrying, httpx.BaseTransport):
             attempt += 1
 
     def _send(self, request: httpx.Request) -> Outcome:
+        self._add_key(request)
         try:
-            response = self._inner.handle_request(self._keyed(request))
+            response = self._inner.handle_request(request)
         except httpx.TransportError as exc:
             return exc
+        finally:
+            self._remove_key(request)
         response.request = request
         try:
             response.read()  # inside the retry loop: a body that times out half way is retried here
@@ -171,10 +180,13 @@ class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
             attempt += 1
 
     async def _send(self, request: httpx.Request) -> Outcome:
+        self._add_key(request)
         try:
-            response = await self._inner.handle_async_request(self._keyed(request))
+            response = await self._inner.handle_async_request(request)
         except httpx.TransportError as exc:
             return exc
+        finally:
+            self._remove_key(request)
         response.request = request
         try:
             await response.aread()

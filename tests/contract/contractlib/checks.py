@@ -689,7 +689,8 @@ def _body_sent(matcher: Matcher, endpoint: ModuleType, op: Operation, annotation
     except Exception as error:
         return [f"{where}: cannot send a valid body: {error!r}"]
     media = body.media_type.split(";")[0].strip().lower()
-    content_type = {k.lower(): v for k, v in (kwargs.get("headers") or {}).items()}.get("content-type")
+    # What goes on the wire: httpx adds the Content-Type of json=, data= and files= itself.
+    content_type = httpx.Client(base_url="http://contract.test").build_request(**kwargs).headers.get("content-type")
     if media == "multipart/form-data":
         files = kwargs.get("files")
         if files is None:

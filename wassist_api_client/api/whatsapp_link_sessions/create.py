@@ -14,7 +14,6 @@ def _get_kwargs(
     *,
     body: WhatsAppLinkSessionRequest,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,9 +22,6 @@ def _get_kwargs(
 
     _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -93,10 +89,11 @@ def sync(
         WhatsAppLinkSession
     """
 
-    return sync_detailed(
-        client=client,
+    kwargs = _get_kwargs(
         body=body,
-    ).parsed
+    )
+    response = client.get_httpx_client().request(**kwargs)
+    return _parse_response(response=response, strict=client.strict_response_validation)
 
 
 async def asyncio_detailed(
@@ -144,9 +141,8 @@ async def asyncio(
         WhatsAppLinkSession
     """
 
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-        )
-    ).parsed
+    kwargs = _get_kwargs(
+        body=body,
+    )
+    response = await client.get_async_httpx_client().request(**kwargs)
+    return _parse_response(response=response, strict=client.strict_response_validation)
