@@ -32,6 +32,7 @@ __all__ = [
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
 _PREVIEW_CHARS = 200
 _TAG = re.compile(r"<[^>]*>")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 class WassistError(Exception):
@@ -175,7 +176,7 @@ def decoded_body(response: httpx.Response) -> object:
     """The JSON of a read body, or its text when it is not JSON, or None when it is empty."""
     try:
         return json.loads(response.content) if response.content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the interpreter allows
         return response.content.decode("utf-8", errors="replace")
 
 
@@ -193,7 +194,8 @@ def _error_message(body: object) -> str | None:
             return field_errors
     if isinstance(body, str) and body.strip():
         # Plain text, or an HTML page from a proxy: its text without the tags, shortened.
-        return " ".join(_TAG.sub(" ", body).split())[:_PREVIEW_CHARS] or None
+        text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", body))
+        return " ".join(text.split())[:_PREVIEW_CHARS] or None
     return None
 
 

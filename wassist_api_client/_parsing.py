@@ -81,7 +81,7 @@ class _JSONBody:
     def __enter__(self) -> Any:
         try:
             body = self.response.json()
-        except ValueError:  # also covers JSONDecodeError and UnicodeDecodeError
+        except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, JSON nested too deep
             raise APIResponseValidationError(
                 f"{_operation(self.response)} returned {self.response.status_code} with a body that is not JSON: "
                 f"{body_preview(self.response)}",

@@ -34,7 +34,10 @@ MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolEr
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
 MAX_SERVER_WAIT = 60.0  # a longer Retry-After is the caller's decision: the error carries it
 
-Outcome = httpx.Response | httpx.TransportError
+# What one attempt ends with. DecodingError (a corrupt gzip body) is no TransportError in httpx,
+# but for the caller it is the same: the response could not be received.
+Outcome = httpx.Response | httpx.TransportError | httpx.DecodingError
+RECEIVE_ERRORS = (httpx.TransportError, httpx.DecodingError)
 
 
 def plan_retry(
@@ -105,8 +108,8 @@ class _Retrying:
     def _result(request: httpx.Request, outcome: Outcome) -> httpx.Response:
         if isinstance(outcome, httpx.TimeoutException):
             raise APITimeoutError(request=request) from outcome
-        if isinstance(outcome, httpx.TransportError):
-            message = f"Connection error: {type(outcome).__name__}: {outcome}"
+        if isinstance(outcome, RECEIVE_ERRORS):
+            message = f"Connection error: {type(outcome).__name__}: {_reason(outcome)}"
             raise APIConnectionError(request=request, message=message) from outcome
         if not outcome.is_success:
             raise status_error(outcome)
@@ -147,7 +150,7 @@ class RetryingTransport(_Retrying, httpx.BaseTransport):
         response.request = request
         try:
             response.read()  # inside the retry loop: a body that times out half way is retried here
-        except httpx.TransportError as exc:
+        except RECEIVE_ERRORS as exc:
             response.close()
             return exc
         return response
@@ -190,13 +193,23 @@ class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
         response.request = request
         try:
             await response.aread()
-        except httpx.TransportError as exc:
+        except RECEIVE_ERRORS as exc:
             await response.aclose()
             return exc
         return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _reason(error: BaseException) -> str:
+    """The first non-empty message down the chain: httpx's async errors often carry theirs in a cause."""
+    seen: BaseException | None = error
+    for _ in range(10):  # a bound, in case a chain loops
+        if seen is None or str(seen):
+            break
+        seen = seen.__cause__ or seen.__context__
+    return str(seen) if seen is not None else ""
 
 
 async def _asyncio_sleep(seconds: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.client.support import Flavour, Loopback, Reply, link_session_body, raises_clean
@@ -20,6 +21,7 @@ from wassist_api_client import (
     UnprocessableEntityError,
     WassistError,
 )
+from wassist_api_client._exceptions import status_error
 from wassist_api_client.api.whatsapp_link_sessions import create
 
 STATUS_CLASSES = [
@@ -139,3 +141,13 @@ def test_redirect_is_an_error_not_followed(flavour: Flavour, server: Loopback) -
     error = raised(flavour, server, reply, APIStatusError)
 
     assert error.status_code == 301
+
+
+def test_an_html_error_page_reads_without_its_styles_and_scripts() -> None:
+    page = (
+        "<html><head><style>\nhtml, body { margin: 0 }\n</style><SCRIPT>track()</SCRIPT></head>"
+        "<body><h1>Application Error</h1><p>Try again later.</p></body></html>"
+    )
+    request = httpx.Request("POST", "https://api.test/api/v1/things/")
+    error = status_error(httpx.Response(503, text=page, request=request))
+    assert str(error) == "503: Application Error Try again later."
