@@ -12,14 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.client.support import API_KEY, Flavour, Loopback
+from tests.client.support import API_KEY, assert_keys_not_logged, flavour, server
 
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    loopback = Loopback()
-    yield loopback
-    loopback.stop()
+__all__ = ["flavour", "server"]  # fixtures
 
 
 @pytest.fixture
@@ -31,17 +26,9 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(params=[False, True], ids=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> Flavour:
-    return Flavour(request.param)
-
-
 @pytest.fixture(autouse=True)
 def key_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """DEBUG logging is captured for every test here; no record may contain the API key."""
     caplog.set_level(logging.DEBUG)
     yield
-    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    for record in records:
-        assert API_KEY not in formatter.format(record), f"API key logged by {record.name}"
+    assert_keys_not_logged(caplog, API_KEY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import ssl
@@ -253,3 +254,27 @@ def assert_clean_error(error: BaseException) -> None:
     if isinstance(request, httpx.Request):
         assert "x-api-key" not in request.headers
         assert_no_key(repr(request), repr(request.headers))
+
+
+# Fixtures shared by tests/client and tests/faults (each conftest imports them).
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    loopback = Loopback()
+    yield loopback
+    loopback.stop()
+
+
+@pytest.fixture(params=[False, True], ids=["sync", "async"])
+def flavour(request: pytest.FixtureRequest) -> Flavour:
+    return Flavour(request.param)
+
+
+def assert_keys_not_logged(caplog: pytest.LogCaptureFixture, *keys: str) -> None:
+    """No captured record (message, arguments, traceback) of the test's setup or call holds a key."""
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    for record in caplog.get_records("setup") + caplog.get_records("call"):
+        text = formatter.format(record) + repr(record.args)
+        for key in keys:
+            assert key not in text, f"API key logged by {record.name}"

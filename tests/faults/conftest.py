@@ -12,15 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.client.support import API_KEY, Flavour, Loopback
+from tests.client.support import API_KEY, Loopback, assert_keys_not_logged, flavour, server
 from tests.faults.harness import CERT_AND_KEY, SWEEP_KEY
 
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    loopback = Loopback()
-    yield loopback
-    loopback.stop()
+__all__ = ["flavour", "server"]  # fixtures
 
 
 @pytest.fixture
@@ -33,17 +28,8 @@ def tls_server() -> Iterator[Loopback]:
     loopback.stop()
 
 
-@pytest.fixture(params=[False, True], ids=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> Flavour:
-    return Flavour(request.param)
-
-
 @pytest.fixture(autouse=True)
 def keys_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     caplog.set_level(logging.DEBUG)
     yield
-    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
-    for record in caplog.get_records("setup") + caplog.get_records("call"):
-        text = formatter.format(record) + repr(record.args)
-        for key in (API_KEY, SWEEP_KEY):
-            assert key not in text, f"API key logged by {record.name}"
+    assert_keys_not_logged(caplog, API_KEY, SWEEP_KEY)
