@@ -10,7 +10,11 @@ from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx
+
+    from ._validation import Issue
 
 __all__ = [
     "APIConnectionError",
@@ -63,12 +67,17 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A 2xx response whose body is not what the spec documents (or not JSON at all)."""
+    """A 2xx response whose body is not what the spec documents (or not JSON at all).
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    `issues` lists each mismatch (model, JSON path, expected and received type); it is empty when
+    the body could not be used at all (not JSON, an undocumented status).
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, issues: Sequence[Issue] = ()) -> None:
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code
+        self.issues: list[Issue] = list(issues)
 
 
 class APIStatusError(APIError):

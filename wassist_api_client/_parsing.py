@@ -96,13 +96,13 @@ class _JSONBody:
         _validation.stop_collecting(self._token)
         if isinstance(exc, _validation.ModelValidationError):
             raise APIResponseValidationError(
-                _mismatch_message(self.response, exc.issues), response=self.response
+                _mismatch_message(self.response, exc.issues), response=self.response, issues=exc.issues
             ) from exc
         if exc_type is not None or not self._issues:
             return
         if self.strict:
             raise APIResponseValidationError(
-                _mismatch_message(self.response, self._issues), response=self.response
+                _mismatch_message(self.response, self._issues), response=self.response, issues=self._issues
             ) from _validation.ModelValidationError(self._issues)
         _log(self.response, self._issues)
 

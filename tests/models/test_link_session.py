@@ -97,6 +97,7 @@ def test_strict_mode_names_the_model_and_the_field(body: dict[str, Any], field: 
     message = str(info.value)
     assert "WhatsAppLinkSession" in message
     assert f"WhatsAppLinkSession at $.{field}:" in message
+    assert [(issue.model, issue.path) for issue in info.value.issues] == [("WhatsAppLinkSession", f"$.{field}")]
     assert info.value.response.status_code == 201
     assert isinstance(info.value, WassistError)
 
