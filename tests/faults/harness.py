@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -193,8 +193,12 @@ def assert_outcome(outcome: Outcome) -> None:
     assert not outcome.server.replies
 
 
-def exception_chain(error: BaseException) -> Iterator[BaseException]:
-    """The error and every exception it was raised from or while handling, each once."""
+Chained = TypeVar("Chained", BaseException, traceback.TracebackException)
+
+
+def exception_chain(error: Chained) -> Iterator[Chained]:
+    """The error and every exception it was raised from or while handling, each once (an exception, or the
+    TracebackException summary of one: both link by __cause__ and __context__)."""
     pending, seen = [error], set()
     while pending:
         current = pending.pop()
@@ -235,7 +239,7 @@ def assert_key_absent(key: str, outcome: Outcome, log_records: list[logging.LogR
                 texts.append((f"{name}.response.headers", repr(response.headers)))
         # What an error tracker records: the locals of every frame of the library and its dependencies.
         summary = traceback.TracebackException.from_exception(error, capture_locals=True)
-        for stack_error in _tracebacks(summary):
+        for stack_error in exception_chain(summary):
             for frame in stack_error.stack:
                 if not frame.filename.startswith(TESTS_DIR) and frame.locals:
                     texts.append((f"locals of {frame.name} ({frame.filename})", repr(frame.locals)))
@@ -244,14 +248,3 @@ def assert_key_absent(key: str, outcome: Outcome, log_records: list[logging.LogR
         texts.append((f"log record of {record.name}", formatter.format(record) + repr(record.args)))
     leaks = [where for where, text in texts if key in text]
     assert not leaks, "the API key appears in " + "; ".join(leaks)
-
-
-def _tracebacks(summary: traceback.TracebackException) -> Iterator[traceback.TracebackException]:
-    pending, seen = [summary], set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)

@@ -18,7 +18,7 @@ import io
 import json
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -51,8 +51,14 @@ def _unique(problems: Problems) -> Problems:
     return list(dict.fromkeys(problems))
 
 
-def _endpoint(package: Package, op: Operation) -> ModuleType | None:
-    return package.endpoint_modules().get(op.module_path)
+def _endpoints(spec: ContractSpec, package: Package, function: str) -> Iterator[tuple[Operation, ModuleType]]:
+    """Each operation with its endpoint module, where the module exists and has `function`
+    (a missing module is check_modules' finding, not every check's)."""
+    modules = package.endpoint_modules()
+    for op in spec.operations:
+        endpoint = modules.get(op.module_path)
+        if endpoint is not None and hasattr(endpoint, function):
+            yield op, endpoint
 
 
 # --- type matching ----------------------------------------------------------------------------------------------
@@ -544,10 +550,7 @@ def check_routes(document: Json, module: ModuleType) -> Problems:
     spec, package = contract_spec(document), Package(module)
     matcher = Matcher(spec, package)
     problems: Problems = []
-    for op in spec.operations:
-        endpoint = _endpoint(package, op)
-        if endpoint is None or not hasattr(endpoint, "_get_kwargs"):
-            continue
+    for op, endpoint in _endpoints(spec, package, "_get_kwargs"):
         try:
             arguments = _call_arguments(matcher, endpoint, op)
             kwargs = endpoint._get_kwargs(**arguments)
@@ -580,10 +583,7 @@ def check_parameters(document: Json, module: ModuleType) -> Problems:
     spec, package = contract_spec(document), Package(module)
     matcher = Matcher(spec, package)
     problems: Problems = []
-    for op in spec.operations:
-        endpoint = _endpoint(package, op)
-        if endpoint is None or not hasattr(endpoint, "_get_kwargs"):
-            continue
+    for op, endpoint in _endpoints(spec, package, "_get_kwargs"):
         try:
             mapping, found = parameter_mapping(matcher, endpoint, op)
         except Exception as error:
@@ -623,10 +623,7 @@ def check_request_bodies(document: Json, module: ModuleType) -> Problems:
     spec, package = contract_spec(document), Package(module)
     matcher = Matcher(spec, package)
     problems: Problems = []
-    for op in spec.operations:
-        endpoint = _endpoint(package, op)
-        if endpoint is None or not hasattr(endpoint, "_get_kwargs"):
-            continue
+    for op, endpoint in _endpoints(spec, package, "_get_kwargs"):
         parameters = inspect.signature(endpoint._get_kwargs).parameters
         body = op.body
         if body is None:
@@ -735,10 +732,7 @@ def check_responses(document: Json, module: ModuleType) -> Problems:
     spec, package = contract_spec(document), Package(module)
     matcher = Matcher(spec, package)
     problems: Problems = []
-    for op in spec.operations:
-        endpoint = _endpoint(package, op)
-        if endpoint is None or not hasattr(endpoint, "_parse_response"):
-            continue
+    for op, endpoint in _endpoints(spec, package, "_parse_response"):
         documented = {reply.status for reply in op.replies}
         for reply in op.replies:
             code = _status_code(reply.status, documented)
