@@ -84,7 +84,9 @@ def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
 
 
 def run(command: list[str], cwd: Path | None = None) -> str:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    # A fixed hash seed, so that nothing the tools iterate in set order can vary between runs.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise GenerationError(f"{' '.join(command[:4])} ... failed:\n{output}")
@@ -187,5 +189,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     sys.exit(main())
