@@ -1,19 +1,19 @@
-"""`make bench`: what the generated client costs next to raw httpx, measured side by side.
+"""`make bench`: what the generated client costs next to raw httpx2, measured side by side.
 
     python -m tools.bench                      # everything; table on stdout, JSON in build/bench.json
     python -m tools.bench --only percall,parse --rounds 5 --scale 0.2
 
-Every measure pairs a baseline (raw httpx, `json.loads`, `import httpx`) with the candidate
+Every measure pairs a baseline (raw httpx2, `json.loads`, `import httpx2`) with the candidate
 (the package) and runs them interleaved in one process group: each round times the
 baseline and the candidate back to back, alternating which goes first, so that machine
 noise hits both sides alike. Reported: the median of each side and the median of the
 per-round candidate/baseline ratios, with the number of rounds and iterations.
 
 Sections:
-  percall   in process: `create.sync` vs `httpx.Client.post().json()` on one httpx.MockTransport
+  percall   in process: `create.sync` vs `httpx2.Client.post().json()` on one httpx2.MockTransport
   loopback  a fast HTTP server on 127.0.0.1 in its own process: the same pair, and
-            100 concurrent `asyncio` calls vs httpx.AsyncClient
-  import    fresh interpreters: the package + one operation module vs `import httpx`, for the
+            100 concurrent `asyncio` calls vs httpx2.AsyncClient
+  import    fresh interpreters: the package + one operation module vs `import httpx2`, for the
             vendored spec and a ~120-operation corpus spec, with the modules each one loads
   parse     `Model.from_dict(json.loads(body))` vs `json.loads(body)`, one object and a
             1,000-item list of the most nested model of the large spec
@@ -53,7 +53,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from tools import bench_data
 
@@ -212,7 +212,7 @@ class Operation:
     method: str
     url: str
     body: Any  # the generated request model instance
-    payload: Any  # body.to_dict(): what raw httpx sends
+    payload: Any  # body.to_dict(): what raw httpx2 sends
     status: int
     response_body: bytes
     response_model: Any  # the generated response model class
@@ -292,14 +292,14 @@ class _StubClient:
 
     strict_response_validation = False
 
-    def __init__(self, http: httpx.Client | None = None, async_http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, http: httpx2.Client | None = None, async_http: httpx2.AsyncClient | None = None) -> None:
         self._http, self._async_http = http, async_http
 
-    def get_httpx_client(self) -> httpx.Client:
+    def get_httpx_client(self) -> httpx2.Client:
         assert self._http is not None
         return self._http
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
         assert self._async_http is not None
         return self._async_http
 
@@ -313,15 +313,15 @@ def client_label() -> str:
     return "Wassist" if _package_client("Wassist") is not None else "protocol stub (Wassist not available yet)"
 
 
-def raw_sync(base_url: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    return httpx.Client(base_url=base_url, transport=transport, headers={"X-API-Key": API_KEY})
+def raw_sync(base_url: str, transport: httpx2.BaseTransport | None = None) -> httpx2.Client:
+    return httpx2.Client(base_url=base_url, transport=transport, headers={"X-API-Key": API_KEY})
 
 
-def raw_async(base_url: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base_url, headers={"X-API-Key": API_KEY})
+def raw_async(base_url: str) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(base_url=base_url, headers={"X-API-Key": API_KEY})
 
 
-def package_sync(base_url: str, transport: httpx.BaseTransport | None = None) -> Any:
+def package_sync(base_url: str, transport: httpx2.BaseTransport | None = None) -> Any:
     wassist = _package_client("Wassist")
     if wassist is None:
         return _StubClient(http=raw_sync(base_url, transport))
@@ -380,10 +380,10 @@ class Settings:
 
 
 def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     raw = raw_sync(BASE_URL, transport)
     client = package_sync(BASE_URL, transport)
     try:
@@ -403,30 +403,30 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
         pair = Pair(
             "percall_mock",
             "per call, in process (MockTransport)",
-            "httpx.Client.post().json()",
+            "httpx2.Client.post().json()",
             f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
             inner=inner,
             clock=settings.clock,
             target=TARGETS["percall_mock"],
         )
         interleave(pair, baseline, candidate, settings.rounds)
-        # The split, for the owners of each part: the client's httpx stack without generated code...
+        # The split, for the owners of each part: the client's httpx2 stack without generated code...
         stack = Pair(
             "percall_mock_stack",
-            "  of which the client's httpx stack",  # auth, retry and error transports
-            "httpx.Client.post().json()",
+            "  of which the client's httpx2 stack",  # auth, retry and error transports
+            "httpx2.Client.post().json()",
             "client.get_httpx_client().post().json()",
             inner=inner,
             clock=settings.clock,
         )
         interleave(stack, baseline, wrapped_raw, settings.rounds)
-        # The generated code alone: the same operation function on the very httpx.Client of the baseline.
+        # The generated code alone: the same operation function on the very httpx2.Client of the baseline.
         plain = _StubClient(http=raw)
         generated = Pair(
             "percall_mock_generated",
             "  of which the generated code",
-            "httpx.Client.post().json()",
-            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync on that httpx.Client",
+            "httpx2.Client.post().json()",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync on that httpx2.Client",
             inner=inner,
             clock=settings.clock,
         )
@@ -485,7 +485,7 @@ def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
         pair = Pair(
             "percall_loopback",
             "per call, loopback HTTP (keep-alive)",
-            "httpx.Client.post().json()",
+            "httpx2.Client.post().json()",
             f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
             inner=calibrate([baseline, candidate], settings.sample_ns(30)),
             target=TARGETS["percall_loopback"],
@@ -523,7 +523,7 @@ async def _loopback_async(op: Operation, settings: Settings, base_url: str) -> P
         pair = Pair(
             "async_loopback",
             f"{settings.concurrency} concurrent calls, loopback HTTP",
-            "httpx.AsyncClient + gather",
+            "httpx2.AsyncClient + gather",
             f"{op.module.__name__.rsplit('.', 1)[-1]}.asyncio via "
             + ("AsyncWassist" if _package_client("AsyncWassist") else "protocol stub"),
             unit=f"batch of {settings.concurrency}",
@@ -629,12 +629,12 @@ def bench_import(settings: Settings, large: tuple[str, Path] | None) -> tuple[li
         targets.append(
             ImportTarget(f"{package} (corpus)", package, path, _heaviest_operation_module(path / package, package))
         )
-    baseline = "import httpx"
+    baseline = "import httpx2"
     # Warm-up run of each: writes the bytecode caches, so every timed run reads .pyc files.
     httpx_run, _ = _import_run(baseline, ROOT)
     runs = {t.label: _import_run(t.statement, t.path)[0] for t in targets}
-    samples: dict[str, list[float]] = {"httpx": [], **{t.label: [] for t in targets}}
-    jobs: list[tuple[str, str, Path]] = [("httpx", baseline, ROOT), *((t.label, t.statement, t.path) for t in targets)]
+    samples: dict[str, list[float]] = {"httpx2": [], **{t.label: [] for t in targets}}
+    jobs: list[tuple[str, str, Path]] = [("httpx2", baseline, ROOT), *((t.label, t.statement, t.path) for t in targets)]
     for index in range(settings.import_runs):
         shift = index % len(jobs)
         for label, statement, path in jobs[shift:] + jobs[:shift]:
@@ -647,10 +647,10 @@ def bench_import(settings: Settings, large: tuple[str, Path] | None) -> tuple[li
         pair = Pair(
             key,
             f"import time, {target.label}",
-            "import httpx",
+            "import httpx2",
             f"import {target.package} + Wassist + {'.'.join(target.module.rsplit('.', 2)[-2:])}",
             unit="fresh interpreter",
-            baseline=samples["httpx"],
+            baseline=samples["httpx2"],
             candidate=samples[target.label],
             target=TARGETS[key],
         )
@@ -834,7 +834,7 @@ def _where(key: tuple[str, int, str]) -> str:
     return f"{filename}:{line}({name})" if line else name
 
 
-def _enter_exit(module: types.ModuleType, response: httpx.Response) -> object:
+def _enter_exit(module: types.ModuleType, response: httpx2.Response) -> object:
     with module._parsing.json_body(response, strict=False) as body:
         return body
 
@@ -842,10 +842,10 @@ def _enter_exit(module: types.ModuleType, response: httpx.Response) -> object:
 def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
     """Where a call's extra time goes: cProfile of both sides and timed steps of the generated code."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(op.status, content=op.response_body, headers={"Content-Type": "application/json"})
 
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     raw = raw_sync(BASE_URL, transport)
     client = package_sync(BASE_URL, transport)
     calls = max(50, int(1000 * settings.scale))
@@ -866,11 +866,11 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
                 for caller, counts in callers.items():
                     origin = _origin(caller[0])
                     extra_calls[origin] = extra_calls.get(origin, 0.0) + sign * counts[1] / calls
-        response = httpx.Response(
+        response = httpx2.Response(
             op.status,
             content=op.response_body,
             headers={"Content-Type": "application/json"},
-            request=httpx.Request(op.method, BASE_URL + op.url),
+            request=httpx2.Request(op.method, BASE_URL + op.url),
         )
         data = json.loads(op.response_body)
         module = op.module
@@ -912,11 +912,11 @@ def bench_profile(op: Operation, settings: Settings) -> dict[str, Any]:
         raw.close()
 
 
-def _ladder(op: Operation, raw: httpx.Client, settings: Settings) -> list[dict[str, Any]]:
-    """The generated code's cost added step by step, each step timed against raw httpx like the pairs.
+def _ladder(op: Operation, raw: httpx2.Client, settings: Settings) -> list[dict[str, Any]]:
+    """The generated code's cost added step by step, each step timed against raw httpx2 like the pairs.
 
     Hot loops of a single step (the `steps`) run in warm caches and understate what a step costs
-    inside a whole call; these rungs measure whole calls on the baseline's own httpx.Client.
+    inside a whole call; these rungs measure whole calls on the baseline's own httpx2.Client.
     """
     module, body, url, payload = op.module, op.body, op.url, op.payload
     plain = _StubClient(http=raw)
@@ -957,7 +957,7 @@ def _origin(filename: str) -> str:
         return "hand-written client"
     if "attrs generated" in filename:
         return "attrs-generated methods"
-    for library in ("httpx", "httpcore", "attr", "dateutil"):
+    for library in ("httpx2", "httpcore", "attr", "dateutil"):
         if f"/site-packages/{library}/" in filename:
             return library
     return "stdlib and builtins"
@@ -1020,7 +1020,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
-        "httpx": httpx.__version__,
+        "httpx2": httpx2.__version__,
     }
 
 
@@ -1189,7 +1189,7 @@ def main(argv: list[str] | None = None) -> int:
     info = report["machine"]
     print(
         f"wassist-api-client bench: {info['cpus']} CPUs, {info['cpu_model']}, Python {info['python']}, "
-        f"httpx {info['httpx']}; client: {report['client']}"
+        f"httpx2 {info['httpx2']}; client: {report['client']}"
     )
     print("\n".join(table(pairs, report["results"].get("generate"))))
     if "import_modules" in report["results"]:
@@ -1212,17 +1212,17 @@ def profile_lines(profile: dict[str, Any]) -> list[str]:
     calls = profile["function_calls_per_call"]
     lines = [
         f"\nprofile of {profile['calls_profiled']} calls on MockTransport: {calls['candidate']} Python function "
-        f"calls per call vs {calls['baseline']} for raw httpx.\nExtra own time (µs per call, cProfile-inflated) "
+        f"calls per call vs {calls['baseline']} for raw httpx2.\nExtra own time (µs per call, cProfile-inflated) "
         "by origin: "
         + ", ".join(f"{origin} {us:.1f}" for origin, us in profile["extra_us_per_call_by_origin"].items()),
         "Extra function calls made per call, by the calling code: "
         + ", ".join(f"{origin} {n:+g}" for origin, n in profile["extra_function_calls_by_origin"].items()),
-        "functions called more often than by raw httpx:",
+        "functions called more often than by raw httpx2:",
     ]
     for row in profile["top_extra_calls"][:12]:
         counts = f"x{row['calls_per_call']:g} (raw x{row['baseline_calls_per_call']:g})"
         lines.append(f"  {row['extra_us_per_call']:>7.2f} µs  {counts:<16} {row['function']}")
-    lines.append("generated code added step by step on raw httpx's own client (whole calls, interleaved):")
+    lines.append("generated code added step by step on raw httpx2's own client (whole calls, interleaved):")
     for row in profile["ladder"]:
         if "error" in row:
             lines.append(f"  n/a      {row['step']}: {row['error']}")
@@ -1235,7 +1235,7 @@ def profile_lines(profile: dict[str, Any]) -> list[str]:
 
 
 def import_lines(details: dict[str, Any]) -> list[str]:
-    lines = [f"\nimports: `import httpx` loads {details['httpx_modules_imported']} modules"]
+    lines = [f"\nimports: `import httpx2` loads {details['httpx_modules_imported']} modules"]
     for key in ("import", "import_large"):
         if key not in details:
             continue
@@ -1244,7 +1244,7 @@ def import_lines(details: dict[str, Any]) -> list[str]:
             f"  {census['operation_module']}: {census['modules_imported']} modules "
             f"({census['package_modules_imported']} of the package: {census['operation_modules_imported']} of "
             f"{census['operation_modules_in_package']} operation modules, {census['model_modules_imported']} of "
-            f"{census['model_modules_in_package']} model modules); beyond httpx, slowest: "
+            f"{census['model_modules_in_package']} model modules); beyond httpx2, slowest: "
             + ", ".join(f"{row['module']} {row['self_us']} µs" for row in census["slowest_modules_beyond_httpx"][:6])
         )
     return lines

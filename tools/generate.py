@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models")
+# Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
+# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
+GENERATED_FILES = ("client.py", "errors.py", "types.py")
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
 
 
@@ -42,10 +46,10 @@ class GenerationError(Exception):
 
 
 def is_generated(relative: Path) -> bool:
-    """Generated: everything under api/ and models/, and top-level modules not starting with `_`."""
+    """Generated: everything under GENERATED_DIRS, and the GENERATED_FILES at the top."""
     if relative.parts[0] in GENERATED_DIRS:
         return True
-    return len(relative.parts) == 1 and relative.suffix == ".py" and not relative.name.startswith("_")
+    return len(relative.parts) == 1 and relative.name in GENERATED_FILES
 
 
 def generated_files(package_dir: Path) -> dict[Path, bytes]:
@@ -67,20 +71,47 @@ def load_normalized(spec_path: Path) -> dict[str, Any]:
     return spec
 
 
-def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
-    """api/<tag>/<module>.py for every operation of a normalized spec, with a label for messages.
+@dataclass(frozen=True)
+class OperationModule:
+    """Where one operation of a normalized spec lives in the package: `api.<parts>`."""
+
+    method: str  # lower case, as in the spec
+    path: str
+    parts: tuple[str, ...]  # ("whatsapp_link_sessions", "create"): resource package(s), then the module
+    operation: dict[str, Any]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+    @property
+    def file(self) -> Path:
+        return Path("api", *self.parts[:-1], f"{self.parts[-1]}.py")
+
+    @property
+    def label(self) -> str:
+        original = self.operation.get("x-original-operation-id", self.operation["operationId"])
+        return f"{self.method.upper()} {self.path} ({original})"
+
+
+def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
+    """Every operation of a normalized spec with its module: the one place that maps operations to import paths
+    (namespaces, the CLI and the change report read it; nothing else derives module names).
 
     The module is named as the generator names it: `list` becomes `list_`, like every builtin.
     """
-    modules: dict[Path, str] = {}
+    modules: list[OperationModule] = []
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
             if isinstance(operation, dict) and "operationId" in operation:
-                module_name = PythonIdentifier(operation["operationId"], prefix="field_")
-                module = Path("api", operation["tags"][0], f"{module_name}.py")
-                original = operation.get("x-original-operation-id", operation["operationId"])
-                modules[module] = f"{method.upper()} {path} ({original})"
+                module_name = str(PythonIdentifier(operation["operationId"], prefix="field_"))
+                modules.append(OperationModule(method, path, (operation["tags"][0], module_name), operation))
     return modules
+
+
+def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
+    """api/<...>/<module>.py for every operation of a normalized spec, with a label for messages."""
+    return {module.file: module.label for module in operation_modules(spec)}
 
 
 def run(command: list[str], cwd: Path | None = None) -> str:
@@ -133,9 +164,8 @@ def install(fresh_dir: Path, package_dir: Path) -> None:
     package_dir.mkdir(parents=True, exist_ok=True)
     for name in GENERATED_DIRS:
         shutil.rmtree(package_dir / name, ignore_errors=True)
-    for stale in package_dir.glob("*.py"):
-        if is_generated(Path(stale.name)):
-            stale.unlink()
+    for name in GENERATED_FILES:
+        (package_dir / name).unlink(missing_ok=True)
     for relative, content in generated_files(fresh_dir).items():
         target = package_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +173,16 @@ def install(fresh_dir: Path, package_dir: Path) -> None:
     if package_dir.resolve() != PACKAGE_DIR:
         # A package generated elsewhere (tests, other specs) needs the hand-written runtime too.
         for hand_written in PACKAGE_DIR.iterdir():
-            if hand_written.is_file() and not is_generated(Path(hand_written.name)):
+            if is_generated(Path(hand_written.name)) or hand_written.name == "__pycache__":
+                continue
+            if hand_written.is_dir():
+                shutil.copytree(
+                    hand_written,
+                    package_dir / hand_written.name,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"),
+                )
+            else:
                 shutil.copy2(hand_written, package_dir / hand_written.name)
 
 

@@ -1,7 +1,7 @@
 """Run the Prism mock server (`@stoplight/prism-cli`, pinned in package.json) for tests and demos.
 
     with start_prism(Path("build/openapi.normalized.json")) as prism:
-        httpx.post(prism.base_url + "/api/v1/...", ...)
+        httpx2.post(prism.base_url + "/api/v1/...", ...)
 
     python -m tools.prism openapi.json        # serve a spec in the foreground until Ctrl-C
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from tools.spec_diff import JSONDict, Report, SpecParseError, diff_specs, parse_spec_text
 
@@ -87,10 +87,10 @@ def read_source(source: str) -> str:
 
 def _download(url: str) -> str:
     try:
-        response = httpx.get(url, timeout=DOWNLOAD_TIMEOUT_SECONDS, follow_redirects=True)
-    except httpx.HTTPError as error:
+        response = httpx2.get(url, timeout=DOWNLOAD_TIMEOUT_SECONDS, follow_redirects=True)
+    except httpx2.HTTPError as error:
         raise UpdateError(f"cannot download {url}: {type(error).__name__}: {error}") from error
-    if response.status_code != httpx.codes.OK:
+    if response.status_code != httpx2.codes.OK:
         raise UpdateError(f"cannot download {url}: the server answered {response.status_code} {response.reason_phrase}")
     return response.text
 

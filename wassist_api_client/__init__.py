@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ._client import AsyncWassist, Wassist
     from ._pagination import apaginate, paginate
 
-# Loaded on first use, so that importing the package (or only its exceptions) does not import httpx.
+# Loaded on first use, so that importing the package (or only its exceptions) does not import httpx2.
 _MODULE_OF = {
     "Wassist": "._client",
     "AsyncWassist": "._client",

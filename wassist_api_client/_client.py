@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._exceptions import WassistError
 from ._transport import AsyncRetryingTransport, RetryingTransport
@@ -18,7 +18,7 @@ from ._version import __version__
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
 
 DEFAULT_BASE_URL = "https://backend.wassist.app"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.version_info[:3])
 
@@ -26,13 +26,13 @@ logger = logging.getLogger("wassist_api_client")
 
 
 class _Settings:
-    """Construction shared by both clients: the key, the base URL and the httpx.Client arguments."""
+    """Construction shared by both clients: the key, the base URL and the httpx2.Client arguments."""
 
     def __init__(
         self,
         api_key: str | None,
         base_url: str | None,
-        timeout: float | httpx.Timeout | None,
+        timeout: float | httpx2.Timeout | None,
         max_retries: int,
         headers: Mapping[str, str] | None,
         strict_response_validation: bool,
@@ -50,11 +50,11 @@ class _Settings:
         self._api_key = api_key
         self._strict = strict_response_validation
         self.base_url = base_url or os.environ.get("WASSIST_BASE_URL") or DEFAULT_BASE_URL
-        # httpx joins "/api/v1/..." onto the base URL as given, slash or not, keeping the trailing slash.
+        # httpx2 joins "/api/v1/..." onto the base URL as given, slash or not, keeping the trailing slash.
         self._httpx_args: dict[str, Any] = {
             "base_url": self.base_url,
             "timeout": timeout,
-            # No Accept: httpx sends */*, and an operation that answers in octet-stream must not get 406.
+            # No Accept: httpx2 sends */*, and an operation that answers in octet-stream must not get 406.
             "headers": {"User-Agent": USER_AGENT, **(headers or {})},
             "follow_redirects": False,  # the API does not redirect; a 3xx is an error, never a re-sent key
         }
@@ -75,19 +75,19 @@ class Wassist(_Settings):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
-        inner = transport or httpx.HTTPTransport(verify=verify)
+        inner = transport or httpx2.HTTPTransport(verify=verify)
         retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
-        self._http = httpx.Client(transport=retrying, **self._httpx_args)
+        self._http = httpx2.Client(transport=retrying, **self._httpx_args)
 
-    def get_httpx_client(self) -> httpx.Client:
+    def get_httpx_client(self) -> httpx2.Client:
         return self._http
 
     def close(self) -> None:
@@ -108,19 +108,19 @@ class AsyncWassist(_Settings):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx2.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
-        inner = transport or httpx.AsyncHTTPTransport(verify=verify)
+        inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
         retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
-        self._http = httpx.AsyncClient(transport=retrying, **self._httpx_args)
+        self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
         return self._http
 
     async def aclose(self) -> None:

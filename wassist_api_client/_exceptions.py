@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import httpx
+    import httpx2
 
     from ._validation import Issue
 
@@ -46,7 +46,7 @@ class WassistError(Exception):
 class APIError(WassistError):
     """An error tied to one HTTP request."""
 
-    def __init__(self, message: str, *, request: httpx.Request) -> None:
+    def __init__(self, message: str, *, request: httpx2.Request) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -55,14 +55,14 @@ class APIError(WassistError):
 class APIConnectionError(APIError):
     """The API could not be reached, or the connection broke before a response arrived."""
 
-    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+    def __init__(self, *, request: httpx2.Request, message: str = "Connection error.") -> None:
         super().__init__(message, request=request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request did not complete within the configured timeout."""
 
-    def __init__(self, *, request: httpx.Request) -> None:
+    def __init__(self, *, request: httpx2.Request) -> None:
         super().__init__(request=request, message="Request timed out.")
 
 
@@ -73,7 +73,7 @@ class APIResponseValidationError(APIError):
     the body could not be used at all (not JSON, an undocumented status).
     """
 
-    def __init__(self, message: str, *, response: httpx.Response, issues: Sequence[Issue] = ()) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, issues: Sequence[Issue] = ()) -> None:
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code
@@ -83,7 +83,7 @@ class APIResponseValidationError(APIError):
 class APIStatusError(APIError):
     """The API answered with a status outside 2xx (after any retries)."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: object) -> None:
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code
@@ -123,7 +123,7 @@ class UnprocessableEntityError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests; `retry_after` says how many seconds to wait, when the API said."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: object) -> None:
         super().__init__(message, response=response, body=body)
         self.retry_after: float | None = retry_after_seconds(response, body)
 
@@ -143,7 +143,7 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def status_error(response: httpx2.Response) -> APIStatusError:
     """The typed error for a non-2xx response whose body has been read."""
     body = decoded_body(response)
     message = _error_message(body) or _reason(response)
@@ -153,13 +153,13 @@ def status_error(response: httpx.Response) -> APIStatusError:
     return error_class(message, response=response, body=body)
 
 
-def body_preview(response: httpx.Response) -> str:
+def body_preview(response: httpx2.Response) -> str:
     """The first characters of a body, for messages about bodies that could not be used."""
     text = response.content[:_PREVIEW_CHARS].decode("utf-8", errors="replace")
     return repr(text) + ("..." if len(response.content) > _PREVIEW_CHARS else "")
 
 
-def retry_after_seconds(response: httpx.Response, body: object) -> float | None:
+def retry_after_seconds(response: httpx2.Response, body: object) -> float | None:
     """Seconds to wait from `Retry-After` (seconds or an HTTP date) or the body's `retry_after`."""
     header = response.headers.get("retry-after")
     if header:
@@ -181,7 +181,7 @@ def retry_after_seconds(response: httpx.Response, body: object) -> float | None:
     return None
 
 
-def decoded_body(response: httpx.Response) -> object:
+def decoded_body(response: httpx2.Response) -> object:
     """The JSON of a read body, or its text when it is not JSON, or None when it is empty."""
     try:
         return json.loads(response.content) if response.content else None
@@ -225,12 +225,12 @@ def _error_code(body: object) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _request_id(response: httpx.Response) -> str | None:
+def _request_id(response: httpx2.Response) -> str | None:
     for name in _REQUEST_ID_HEADERS:
         if name in response.headers:
             return response.headers[name]
     return None
 
 
-def _reason(response: httpx.Response) -> str:
+def _reason(response: httpx2.Response) -> str:
     return response.reason_phrase or f"HTTP {response.status_code}"

@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar, overload
 
-import httpx
+import httpx2
 
 from . import _parsing
 from .client import AsyncClient, Client
@@ -72,10 +72,10 @@ class _Walk:
             return results, self.kwargs
         # Only the path and query of `next`: a link built with the wrong scheme or host (a proxy's)
         # must not take the API key elsewhere.
-        return results, httpx.URL(next_link).raw_path.decode("ascii")
+        return results, httpx2.URL(next_link).raw_path.decode("ascii")
 
 
-def _parse(page_type: Any, response: httpx.Response, strict: bool) -> Any:
+def _parse(page_type: Any, response: httpx2.Response, strict: bool) -> Any:
     with _parsing.json_body(response, strict=strict) as body:
         return page_type.from_dict(body)
 

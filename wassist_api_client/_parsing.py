@@ -15,7 +15,7 @@ import logging
 from types import TracebackType
 from typing import Any, NoReturn
 
-import httpx
+import httpx2
 
 from . import _validation
 from ._exceptions import APIResponseValidationError, body_preview
@@ -74,7 +74,7 @@ class _JSONBody:
 
     __slots__ = ("_issues", "_token", "response", "strict")
 
-    def __init__(self, response: httpx.Response, strict: bool) -> None:
+    def __init__(self, response: httpx2.Response, strict: bool) -> None:
         self.response = response
         self.strict = strict
 
@@ -107,23 +107,23 @@ class _JSONBody:
         _log(self.response, self._issues)
 
 
-def json_body(response: httpx.Response, *, strict: bool) -> _JSONBody:
+def json_body(response: httpx2.Response, *, strict: bool) -> _JSONBody:
     """`with json_body(response, strict=...) as body:` parse `body`; see the module docstring."""
     return _JSONBody(response, strict)
 
 
-def undocumented_status(response: httpx.Response) -> NoReturn:
+def undocumented_status(response: httpx2.Response) -> NoReturn:
     raise APIResponseValidationError(
         f"{_operation(response)} returned {response.status_code}, a status its spec does not document",
         response=response,
     )
 
 
-def _operation(response: httpx.Response) -> str:
+def _operation(response: httpx2.Response) -> str:
     return f"{response.request.method} {response.request.url.path}"
 
 
-def _mismatch_message(response: httpx.Response, issues: list[_validation.Issue]) -> str:
+def _mismatch_message(response: httpx2.Response, issues: list[_validation.Issue]) -> str:
     shown = "; ".join(str(issue) for issue in issues[:_MAX_ISSUES_IN_MESSAGE])
     more = len(issues) - _MAX_ISSUES_IN_MESSAGE
     return (
@@ -132,7 +132,7 @@ def _mismatch_message(response: httpx.Response, issues: list[_validation.Issue])
     )
 
 
-def _log(response: httpx.Response, issues: list[_validation.Issue]) -> None:
+def _log(response: httpx2.Response, issues: list[_validation.Issue]) -> None:
     operation = _operation(response)
     for issue in issues[:MAX_WARNINGS_PER_BODY]:
         logger.warning("%s: body does not match the spec, kept as received: %s", operation, issue)

@@ -1,6 +1,6 @@
-"""The httpx transports under Wassist/AsyncWassist: API key, retries, typed errors, DEBUG logs.
+"""The httpx2 transports under Wassist/AsyncWassist: API key, retries, typed errors, DEBUG logs.
 
-They wrap the innermost transport (httpx's own, or the one a user passes), so httpx and the
+They wrap the innermost transport (httpx2's own, or the one a user passes), so httpx2 and the
 generated code only ever see 2xx responses whose body has been read; everything else is raised
 here as a WassistError once the retries are spent.
 """
@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import httpx
+import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
 
@@ -28,16 +28,16 @@ RETRY_ANY_METHOD = frozenset({408, 425, 429, 502, 503})
 # and 500 an application that failed part way: only safe to repeat for idempotent methods.
 RETRY_IDEMPOTENT = frozenset({500, 504})
 # Failures before the request left this machine: safe for every method.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 # Failures after it may have arrived (read timeouts, dropped or broken connections).
-MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+MAYBE_SENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
 BACKOFF_BASE, BACKOFF_CAP = 0.5, 8.0
 MAX_SERVER_WAIT = 60.0  # a longer Retry-After is the caller's decision: the error carries it
 
-# What one attempt ends with. DecodingError (a corrupt gzip body) is no TransportError in httpx,
+# What one attempt ends with. DecodingError (a corrupt gzip body) is no TransportError in httpx2,
 # but for the caller it is the same: the response could not be received.
-Outcome = httpx.Response | httpx.TransportError | httpx.DecodingError
-RECEIVE_ERRORS = (httpx.TransportError, httpx.DecodingError)
+Outcome = httpx2.Response | httpx2.TransportError | httpx2.DecodingError
+RECEIVE_ERRORS = (httpx2.TransportError, httpx2.DecodingError)
 
 
 def plan_retry(
@@ -47,7 +47,7 @@ def plan_retry(
     if attempt >= max_retries:
         return None
     idempotent = method.upper() in IDEMPOTENT_METHODS
-    if isinstance(outcome, httpx.Response):
+    if isinstance(outcome, httpx2.Response):
         status = outcome.status_code
         if status not in RETRY_ANY_METHOD and not (idempotent and status in RETRY_IDEMPOTENT):
             return None
@@ -68,26 +68,26 @@ class _Retrying:
         self._api_key = api_key
         self._max_retries = max_retries
 
-    def _add_key(self, request: httpx.Request) -> None:
+    def _add_key(self, request: httpx2.Request) -> None:
         # Only while the request is handed to the inner transport (see _remove_key): the request that
         # errors and responses carry never holds the key. Cheaper than sending a copy of the request.
         request.headers["X-API-Key"] = self._api_key
 
     @staticmethod
-    def _remove_key(request: httpx.Request) -> None:
+    def _remove_key(request: httpx2.Request) -> None:
         del request.headers["X-API-Key"]
 
-    def _after(self, request: httpx.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
+    def _after(self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
         """Log an attempt; return the delay before the next one, or None when this outcome is final."""
         elapsed = time.monotonic() - started
-        if isinstance(outcome, httpx.Response):
-            outcome.elapsed = timedelta(seconds=elapsed)  # httpx sets it only for bodies it reads
+        if isinstance(outcome, httpx2.Response):
+            outcome.elapsed = timedelta(seconds=elapsed)  # httpx2 sets it only for bodies it reads
             result: object = outcome.status_code
         else:
             result = type(outcome).__name__
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed * 1000)
-        if isinstance(outcome, httpx.Response) and outcome.is_success:  # the common case: nothing to plan
+        if isinstance(outcome, httpx2.Response) and outcome.is_success:  # the common case: nothing to plan
             return None
         plan = plan_retry(request.method, outcome, attempt, self._max_retries)
         if plan is None:
@@ -105,8 +105,8 @@ class _Retrying:
         return delay
 
     @staticmethod
-    def _result(request: httpx.Request, outcome: Outcome) -> httpx.Response:
-        if isinstance(outcome, httpx.TimeoutException):
+    def _result(request: httpx2.Request, outcome: Outcome) -> httpx2.Response:
+        if isinstance(outcome, httpx2.TimeoutException):
             raise APITimeoutError(request=request) from outcome
         if isinstance(outcome, RECEIVE_ERRORS):
             message = f"Connection error: {type(outcome).__name__}: {_reason(outcome)}"
@@ -116,10 +116,10 @@ class _Retrying:
         return outcome
 
 
-class RetryingTransport(_Retrying, httpx.BaseTransport):
+class RetryingTransport(_Retrying, httpx2.BaseTransport):
     def __init__(
         self,
-        inner: httpx.BaseTransport,
+        inner: httpx2.BaseTransport,
         *,
         api_key: str,
         max_retries: int,
@@ -128,7 +128,7 @@ class RetryingTransport(_Retrying, httpx.BaseTransport):
         super().__init__(api_key=api_key, max_retries=max_retries)
         self._inner, self._sleep = inner, sleep
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt = 0
         while True:
             started = time.monotonic()
@@ -139,11 +139,11 @@ class RetryingTransport(_Retrying, httpx.BaseTransport):
             self._sleep(delay)
             attempt += 1
 
-    def _send(self, request: httpx.Request) -> Outcome:
+    def _send(self, request: httpx2.Request) -> Outcome:
         self._add_key(request)
         try:
             response = self._inner.handle_request(request)
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             return exc
         finally:
             self._remove_key(request)
@@ -159,10 +159,10 @@ class RetryingTransport(_Retrying, httpx.BaseTransport):
         self._inner.close()
 
 
-class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
+class AsyncRetryingTransport(_Retrying, httpx2.AsyncBaseTransport):
     def __init__(
         self,
-        inner: httpx.AsyncBaseTransport,
+        inner: httpx2.AsyncBaseTransport,
         *,
         api_key: str,
         max_retries: int,
@@ -171,7 +171,7 @@ class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
         super().__init__(api_key=api_key, max_retries=max_retries)
         self._inner, self._sleep = inner, sleep or _asyncio_sleep
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt = 0
         while True:
             started = time.monotonic()
@@ -182,11 +182,11 @@ class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
             await self._sleep(delay)
             attempt += 1
 
-    async def _send(self, request: httpx.Request) -> Outcome:
+    async def _send(self, request: httpx2.Request) -> Outcome:
         self._add_key(request)
         try:
             response = await self._inner.handle_async_request(request)
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             return exc
         finally:
             self._remove_key(request)
@@ -203,7 +203,7 @@ class AsyncRetryingTransport(_Retrying, httpx.AsyncBaseTransport):
 
 
 def _reason(error: BaseException) -> str:
-    """The first non-empty message down the chain: httpx's async errors often carry theirs in a cause."""
+    """The first non-empty message down the chain: httpx2's async errors often carry theirs in a cause."""
     seen: BaseException | None = error
     for _ in range(10):  # a bound, in case a chain loops
         if seen is None or str(seen):

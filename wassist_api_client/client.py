@@ -1,13 +1,13 @@
 """What generated endpoint functions need from a client.
 
 `wassist_api_client.Wassist` and `wassist_api_client.AsyncWassist` implement these; the
-functions only ask for an httpx client (with auth, retries and errors already wired in)
+functions only ask for an httpx2 client (with auth, retries and errors already wired in)
 and for the response validation mode.
 """
 
 from typing import Protocol
 
-import httpx
+import httpx2
 
 
 class Client(Protocol):
@@ -16,7 +16,7 @@ class Client(Protocol):
     @property
     def strict_response_validation(self) -> bool: ...
 
-    def get_httpx_client(self) -> httpx.Client: ...
+    def get_httpx_client(self) -> httpx2.Client: ...
 
 
 class AsyncClient(Protocol):
@@ -25,7 +25,7 @@ class AsyncClient(Protocol):
     @property
     def strict_response_validation(self) -> bool: ...
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient: ...
+    def get_async_httpx_client(self) -> httpx2.AsyncClient: ...
 
 
 __all__ = ["AsyncClient", "Client"]

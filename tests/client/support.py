@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 import pytest
 
 from wassist_api_client import AsyncWassist, Wassist
@@ -210,9 +210,9 @@ class Flavour:
             **client_args,
         )
 
-    def request(self, method: str, path: str, **client_args: Any) -> httpx.Response:
-        """Any request through the client's own httpx client (for methods the spec has no operation for)."""
-        response: httpx.Response = self.run(
+    def request(self, method: str, path: str, **client_args: Any) -> httpx2.Response:
+        """Any request through the client's own httpx2 client (for methods the spec has no operation for)."""
+        response: httpx2.Response = self.run(
             lambda c: c.get_httpx_client().request(method, path),
             lambda c: c.get_async_httpx_client().request(method, path),
             **client_args,
@@ -251,7 +251,7 @@ def assert_clean_error(error: BaseException) -> None:
     """The key is in no message, repr or traceback of the error, nor on the request it carries."""
     assert_no_key(str(error), repr(error), "".join(traceback.format_exception(error)))
     request = getattr(error, "request", None)
-    if isinstance(request, httpx.Request):
+    if isinstance(request, httpx2.Request):
         assert "x-api-key" not in request.headers
         assert_no_key(repr(request), repr(request.headers))
 

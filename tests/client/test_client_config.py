@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import platform
 
-import httpx
+import httpx2
 import pytest
 
 import wassist_api_client
@@ -87,7 +87,7 @@ def test_default_base_url_is_the_production_api(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("WASSIST_BASE_URL", raising=False)
 
     with Wassist(api_key=API_KEY) as client:
-        assert client.get_httpx_client().base_url == httpx.URL("https://backend.wassist.app")
+        assert client.get_httpx_client().base_url == httpx2.URL("https://backend.wassist.app")
         assert repr(client) == "Wassist(base_url='https://backend.wassist.app')"
 
 
@@ -117,7 +117,7 @@ def test_repr_shows_the_base_url_never_the_key(client_class: type[Wassist] | typ
 
     assert repr(client) == f"{client_class.__name__}(base_url='http://127.0.0.1:1')"
     http = client.get_async_httpx_client() if isinstance(client, AsyncWassist) else client.get_httpx_client()
-    # The key is added per attempt inside the transport: the httpx client does not hold it as a header.
+    # The key is added per attempt inside the transport: the httpx2 client does not hold it as a header.
     assert "x-api-key" not in http.headers
     assert_no_key(repr(client), repr(http), repr(http.headers), vars(client).get("_http"))
 
@@ -143,9 +143,9 @@ def test_verify_false_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_timeout_accepts_a_float_and_an_httpx_timeout() -> None:
     with Wassist(api_key=API_KEY, timeout=3.5) as client:
-        assert client.get_httpx_client().timeout == httpx.Timeout(3.5)
-    with Wassist(api_key=API_KEY, timeout=httpx.Timeout(1.0, connect=2.0)) as client:
-        assert client.get_httpx_client().timeout == httpx.Timeout(1.0, connect=2.0)
+        assert client.get_httpx_client().timeout == httpx2.Timeout(3.5)
+    with Wassist(api_key=API_KEY, timeout=httpx2.Timeout(1.0, connect=2.0)) as client:
+        assert client.get_httpx_client().timeout == httpx2.Timeout(1.0, connect=2.0)
 
 
 def test_negative_max_retries_is_refused() -> None:
@@ -181,6 +181,6 @@ def test_debug_log_has_method_url_status_and_time_but_no_headers(
 def test_the_key_guard_used_by_these_tests_catches_leaks() -> None:
     with pytest.raises(AssertionError):
         assert_clean_error(WassistError(f"bad key {API_KEY}"))
-    keyed_request = httpx.Request("GET", "https://api.test/", headers={"X-API-Key": API_KEY})
+    keyed_request = httpx2.Request("GET", "https://api.test/", headers={"X-API-Key": API_KEY})
     with pytest.raises(AssertionError):
         assert_clean_error(APIConnectionError(request=keyed_request))

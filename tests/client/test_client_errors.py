@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from tests.client.support import Flavour, Loopback, Reply, link_session_body, raises_clean
@@ -148,6 +148,6 @@ def test_an_html_error_page_reads_without_its_styles_and_scripts() -> None:
         "<html><head><style>\nhtml, body { margin: 0 }\n</style><SCRIPT>track()</SCRIPT></head>"
         "<body><h1>Application Error</h1><p>Try again later.</p></body></html>"
     )
-    request = httpx.Request("POST", "https://api.test/api/v1/things/")
-    error = status_error(httpx.Response(503, text=page, request=request))
+    request = httpx2.Request("POST", "https://api.test/api/v1/things/")
+    error = status_error(httpx2.Response(503, text=page, request=request))
     assert str(error) == "503: Application Error Try again later."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from tests.client.support import (
@@ -102,18 +102,18 @@ def test_max_retries_zero_sends_once(flavour: Flavour, server: Loopback) -> None
     assert len(server.seen) == 1
 
 
-class CountingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+class CountingTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
     """A spy for the innermost transport: counts attempts, sync or async."""
 
     def __init__(self) -> None:
-        self.sync_inner, self.async_inner = httpx.HTTPTransport(), httpx.AsyncHTTPTransport()
+        self.sync_inner, self.async_inner = httpx2.HTTPTransport(), httpx2.AsyncHTTPTransport()
         self.attempts = 0
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.attempts += 1
         return self.sync_inner.handle_request(request)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.attempts += 1
         return await self.async_inner.handle_async_request(request)
 
@@ -136,7 +136,7 @@ def test_connection_refused_raises_after_every_attempt(
     assert type(info.value) is APIConnectionError
     assert spy.attempts == max_retries + 1
     assert "ConnectError" in str(info.value)
-    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert isinstance(info.value.__cause__, httpx2.ConnectError)
 
 
 def test_a_server_that_never_answers_times_out(flavour: Flavour, server: Loopback) -> None:

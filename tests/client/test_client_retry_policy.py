@@ -1,4 +1,4 @@
-"""The retry policy as a pure function, and the transports around it with fakes (httpx.MockTransport)."""
+"""The retry policy as a pure function, and the transports around it with fakes (httpx2.MockTransport)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import email.utils
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from tests.client.support import API_KEY
@@ -17,11 +17,13 @@ ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "POST", "PATCH"]
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 
 
-def response(status: int, headers: dict[str, str] | None = None, json: object = None) -> httpx.Response:
-    return httpx.Response(status, headers=headers, json=json)
+def response(status: int, headers: dict[str, str] | None = None, json: object = None) -> httpx2.Response:
+    return httpx2.Response(status, headers=headers, json=json)
 
 
-def plan(method: str, outcome: httpx.Response | httpx.TransportError, attempt: int = 0, max_retries: int = 2) -> object:
+def plan(
+    method: str, outcome: httpx2.Response | httpx2.TransportError, attempt: int = 0, max_retries: int = 2
+) -> object:
     return plan_retry(method, outcome, attempt, max_retries, rand=lambda: 1.0)
 
 
@@ -46,9 +48,9 @@ def test_other_statuses_are_final(method: str, status: int) -> None:
 
 @pytest.mark.parametrize("method", ALL_METHODS)
 @pytest.mark.parametrize(
-    "error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("full")]
+    "error", [httpx2.ConnectError("refused"), httpx2.ConnectTimeout("slow"), httpx2.PoolTimeout("full")]
 )
-def test_failures_before_sending_are_retried_for_every_method(method: str, error: httpx.TransportError) -> None:
+def test_failures_before_sending_are_retried_for_every_method(method: str, error: httpx2.TransportError) -> None:
     assert plan(method, error) == (type(error).__name__, 0.5)
 
 
@@ -56,24 +58,24 @@ def test_failures_before_sending_are_retried_for_every_method(method: str, error
 @pytest.mark.parametrize(
     "error",
     [
-        httpx.ReadTimeout("slow"),
-        httpx.WriteTimeout("slow"),
-        httpx.ReadError("reset"),
-        httpx.WriteError("broken pipe"),
-        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx2.ReadTimeout("slow"),
+        httpx2.WriteTimeout("slow"),
+        httpx2.ReadError("reset"),
+        httpx2.WriteError("broken pipe"),
+        httpx2.RemoteProtocolError("Server disconnected without sending a response."),
     ],
 )
 def test_failures_after_sending_are_retried_only_for_idempotent_methods(
-    method: str, error: httpx.TransportError
+    method: str, error: httpx2.TransportError
 ) -> None:
     expected = (type(error).__name__, 0.5) if method in IDEMPOTENT else None
     assert plan(method, error) == expected
 
 
 @pytest.mark.parametrize(
-    "error", [httpx.UnsupportedProtocol("ftp"), httpx.LocalProtocolError("bad header"), httpx.ProxyError("no")]
+    "error", [httpx2.UnsupportedProtocol("ftp"), httpx2.LocalProtocolError("bad header"), httpx2.ProxyError("no")]
 )
-def test_mistakes_on_this_side_are_final(error: httpx.TransportError) -> None:
+def test_mistakes_on_this_side_are_final(error: httpx2.TransportError) -> None:
     assert plan("GET", error) is None
 
 
@@ -131,7 +133,7 @@ def test_a_server_wait_beyond_a_minute_is_not_waited_for(wait: str) -> None:
 
 @pytest.mark.parametrize(("attempt", "max_retries"), [(0, 0), (2, 2), (5, 2)])
 def test_no_retry_once_the_budget_is_spent(attempt: int, max_retries: int) -> None:
-    assert plan("GET", httpx.ConnectError("refused"), attempt, max_retries) is None
+    assert plan("GET", httpx2.ConnectError("refused"), attempt, max_retries) is None
     assert plan("GET", response(503), attempt, max_retries) is None
 
 
@@ -141,12 +143,12 @@ def test_no_retry_once_the_budget_is_spent(attempt: int, max_retries: int) -> No
 class Script:
     """A MockTransport handler answering from a list (a response or an exception to raise)."""
 
-    def __init__(self, *outcomes: httpx.Response | Exception) -> None:
+    def __init__(self, *outcomes: httpx2.Response | Exception) -> None:
         self.outcomes = list(outcomes)
-        self.requests: list[httpx.Request] = []
-        self.sent_headers: list[httpx.Headers] = []  # as they were when sent (the transport takes the key back)
+        self.requests: list[httpx2.Request] = []
+        self.sent_headers: list[httpx2.Headers] = []  # as they were when sent (the transport takes the key back)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         self.sent_headers.append(request.headers.copy())
         outcome = self.outcomes.pop(0)
@@ -160,7 +162,7 @@ def send(
 ) -> tuple[object, list[float]]:
     """Send one request through a retrying transport; return the response or the error, and the sleeps."""
     slept: list[float] = []
-    request = httpx.Request(method, "https://api.test/api/v1/things/", headers={"User-Agent": "t"})
+    request = httpx2.Request(method, "https://api.test/api/v1/things/", headers={"User-Agent": "t"})
 
     async def asleep(seconds: float) -> None:
         slept.append(seconds)
@@ -168,11 +170,11 @@ def send(
     try:
         if is_async:
             transport = AsyncRetryingTransport(
-                httpx.MockTransport(script), api_key=API_KEY, max_retries=2, sleep=asleep
+                httpx2.MockTransport(script), api_key=API_KEY, max_retries=2, sleep=asleep
             )
             return asyncio.run(transport.handle_async_request(request)), slept
         sync = RetryingTransport(
-            httpx.MockTransport(script), api_key=API_KEY, max_retries=max_retries, sleep=slept.append
+            httpx2.MockTransport(script), api_key=API_KEY, max_retries=max_retries, sleep=slept.append
         )
         return sync.handle_request(request), slept
     except Exception as error:
@@ -189,7 +191,7 @@ def test_the_server_wait_is_what_is_slept(is_async: bool) -> None:
 
     result, slept = send(script, "POST", is_async=is_async)
 
-    assert isinstance(result, httpx.Response) and result.status_code == 200
+    assert isinstance(result, httpx2.Response) and result.status_code == 200
     assert slept == [7.0, 3.0]
     assert len(script.requests) == 3
 
@@ -199,7 +201,7 @@ def test_the_key_is_on_what_is_sent_never_on_the_callers_request(is_async: bool)
 
     result, _ = send(script, is_async=is_async)
 
-    assert isinstance(result, httpx.Response)
+    assert isinstance(result, httpx2.Response)
     assert script.sent_headers[0]["X-API-Key"] == API_KEY
     assert script.sent_headers[0]["User-Agent"] == "t"
     assert "x-api-key" not in result.request.headers
@@ -207,16 +209,16 @@ def test_the_key_is_on_what_is_sent_never_on_the_callers_request(is_async: bool)
 
 
 def test_failures_become_typed_errors_after_the_last_attempt(is_async: bool) -> None:
-    script = Script(httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow"))
+    script = Script(httpx2.ConnectError("refused"), httpx2.ConnectTimeout("slow"), httpx2.ReadTimeout("slow"))
 
     error, slept = send(script, is_async=is_async)
 
     assert isinstance(error, APITimeoutError)
-    assert isinstance(error.__cause__, httpx.ReadTimeout)
+    assert isinstance(error.__cause__, httpx2.ReadTimeout)
     assert "x-api-key" not in error.request.headers
     assert len(slept) == 2 and all(0.0 <= s <= 1.0 for s in slept)
 
-    error, slept = send(Script(httpx.ReadError("reset")), "POST", is_async=is_async)
+    error, slept = send(Script(httpx2.ReadError("reset")), "POST", is_async=is_async)
     assert type(error) is APIConnectionError and slept == []
     assert str(error) == "Connection error: ReadError: reset"
 

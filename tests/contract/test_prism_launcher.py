@@ -7,7 +7,7 @@ import json
 import socket
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from conftest import _processes_mentioning
 
@@ -71,11 +71,11 @@ def test_prism_validates_requests_and_stops_cleanly(tiny_spec: Path) -> None:
     with start_prism(tiny_spec) as prism:
         assert prism.host == "127.0.0.1"
         assert prism.process.poll() is None
-        invalid = httpx.post(f"{prism.base_url}/things/", json={"name": "x"})
+        invalid = httpx2.post(f"{prism.base_url}/things/", json={"name": "x"})
         assert invalid.status_code == 422, invalid.text
         assert "minLength" in invalid.text or "must NOT have fewer" in invalid.text, invalid.text
         # --errors: Prism checks its own answer too (the documented example breaks the schema)
-        checked = httpx.post(f"{prism.base_url}/things/", json={"name": "xy"})
+        checked = httpx2.post(f"{prism.base_url}/things/", json={"name": "xy"})
         assert checked.status_code == 500, checked.text
         assert "VIOLATIONS" in checked.text
         assert "Request received" in prism.output()
@@ -85,7 +85,7 @@ def test_prism_validates_requests_and_stops_cleanly(tiny_spec: Path) -> None:
 
 def test_without_errors_flag_the_broken_example_is_served(tiny_spec: Path) -> None:
     with start_prism(tiny_spec, errors=False) as prism:
-        response = httpx.post(f"{prism.base_url}/things/", json={"name": "xy"})
+        response = httpx2.post(f"{prism.base_url}/things/", json={"name": "xy"})
         assert response.status_code == 201, response.text
         assert response.json() == {"count": "not a number"}
     _assert_gone(prism)
@@ -95,7 +95,7 @@ def test_two_servers_get_two_free_ports(tiny_spec: Path) -> None:
     with start_prism(tiny_spec) as first, start_prism(tiny_spec) as second:
         assert first.port != second.port
         for server in (first, second):
-            assert httpx.post(f"{server.base_url}/things/", json={"name": "xy"}).status_code == 500
+            assert httpx2.post(f"{server.base_url}/things/", json={"name": "xy"}).status_code == 500
     _assert_gone(first)
     _assert_gone(second)
 

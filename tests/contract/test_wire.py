@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from conftest import SPEC_PATHS, spec_id
 from contractlib.checks import Matcher, parameter_mapping
@@ -73,23 +73,23 @@ class PrismRejected(AssertionError):
 
 
 class _StubClient:
-    """A `client.Client`/`client.AsyncClient` over a plain httpx client, for a package without `Wassist`."""
+    """A `client.Client`/`client.AsyncClient` over a plain httpx2 client, for a package without `Wassist`."""
 
     strict_response_validation = True
 
-    def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx2.Client | httpx2.AsyncClient) -> None:
         self.http = http
 
-    def get_httpx_client(self) -> httpx.Client:
-        assert isinstance(self.http, httpx.Client)
+    def get_httpx_client(self) -> httpx2.Client:
+        assert isinstance(self.http, httpx2.Client)
         return self.http
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        assert isinstance(self.http, httpx.AsyncClient)
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
+        assert isinstance(self.http, httpx2.AsyncClient)
         return self.http
 
 
-def _rejected(response: httpx.Response) -> PrismRejected:
+def _rejected(response: httpx2.Response) -> PrismRejected:
     request = response.request
     try:
         body = response.json()
@@ -100,13 +100,13 @@ def _rejected(response: httpx.Response) -> PrismRejected:
     )
 
 
-def _check_status(response: httpx.Response) -> None:
+def _check_status(response: httpx2.Response) -> None:
     if response.status_code >= 400:
         response.read()
         raise _rejected(response)
 
 
-async def _acheck_status(response: httpx.Response) -> None:
+async def _acheck_status(response: httpx2.Response) -> None:
     if response.status_code >= 400:
         await response.aread()
         raise _rejected(response)
@@ -130,9 +130,9 @@ def _client(package: ModuleType, base_url: str, headers: dict[str, str], asynchr
         )
     if asynchronous:
         return _StubClient(
-            httpx.AsyncClient(base_url=base_url, headers=headers, event_hooks={"response": [_acheck_status]})
+            httpx2.AsyncClient(base_url=base_url, headers=headers, event_hooks={"response": [_acheck_status]})
         )
-    return _StubClient(httpx.Client(base_url=base_url, headers=headers, event_hooks={"response": [_check_status]}))
+    return _StubClient(httpx2.Client(base_url=base_url, headers=headers, event_hooks={"response": [_check_status]}))
 
 
 def _close(client: Any) -> None:

@@ -11,7 +11,7 @@ import gzip
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from tests.client.support import SESSION_ID, SESSION_JSON, Reply
 from tests.faults.harness import SWEEP_KEY, TIMEOUT, Fault, Outcome
@@ -93,7 +93,7 @@ def caused_by(kind: type[BaseException]) -> Any:
 
 def check_post_arrived(outcome: Outcome) -> None:
     """The server read the whole POST (so it may have acted): why a POST is not sent again."""
-    caused_by(httpx.ReadError)(outcome)
+    caused_by(httpx2.ReadError)(outcome)
     sent = json.loads(outcome.server.seen[0].body)
     assert sent == {"successUrl": "https://example.com/ok", "returnUrl": "https://example.com/back"}
     assert outcome.server.seen[0].header("X-API-Key") == [SWEEP_KEY]
@@ -101,7 +101,7 @@ def check_post_arrived(outcome: Outcome) -> None:
 
 def check_timed_out(outcome: Outcome) -> None:
     fault = outcome.fault
-    assert isinstance(error(outcome).__cause__, httpx.ReadTimeout)
+    assert isinstance(error(outcome).__cause__, httpx2.ReadTimeout)
     assert outcome.elapsed >= fault.timeout * fault.attempts  # every attempt waited its full timeout
 
 
@@ -224,7 +224,7 @@ FAULTS = [
         RESET,
         method="GET",
         max_retries=1,
-        check=caused_by(httpx.ReadError),
+        check=caused_by(httpx2.ReadError),
     ),
     Fault(
         "closed before replying, POST: not sent again",
@@ -232,7 +232,7 @@ FAULTS = [
         APIConnectionError,
         r"Connection error: RemoteProtocolError: Server disconnected without sending a response\.",
         max_retries=2,
-        check=caused_by(httpx.RemoteProtocolError),
+        check=caused_by(httpx2.RemoteProtocolError),
     ),
     Fault(
         "closed before replying, GET: retried, then the good reply",

@@ -1,6 +1,6 @@
 """Fixtures of tests/faults: loopback servers (plain and TLS), both client flavours, the whole-suite key guard.
 
-Every test here runs with DEBUG logging captured for every logger (the client's, httpx's, httpcore's);
+Every test here runs with DEBUG logging captured for every logger (the client's, httpx2's, httpcore's);
 after each test the guard fails it if either test key appears in any record, its arguments or its traceback.
 """
 

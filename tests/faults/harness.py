@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 
 from tests.client.support import SESSION_JSON, TLS, Flavour, Loopback, Reply, link_session_body
 from wassist_api_client import AsyncWassist, Wassist, WassistError
@@ -44,7 +44,7 @@ class Fault:
     replies: tuple[Reply, ...]  # one per attempt the client must make (then a good reply for the follow-up)
     raises: type[WassistError] | None = None  # None: the call succeeds
     message: str = ""  # a regular expression that str(error) must match in full (when it raises)
-    method: str = "POST"  # POST: the generated `create`; GET: the client's own httpx client
+    method: str = "POST"  # POST: the generated `create`; GET: the client's own httpx2 client
     max_retries: int = 0
     timeout: float = TIMEOUT
     strict: bool = False
@@ -66,7 +66,7 @@ class Fault:
 class Outcome:
     fault: Fault
     server: Loopback
-    value: Any = None  # the parsed model (POST) or the httpx.Response (GET) of the faulty call
+    value: Any = None  # the parsed model (POST) or the httpx2.Response (GET) of the faulty call
     error: BaseException | None = None
     elapsed: float = 0.0
     attempts: int = 0  # requests the server saw during the faulty call
@@ -97,7 +97,7 @@ def exchange(flavour: Flavour, server: Loopback, fault: Fault, api_key: str = SW
     server.reply(*fault.replies, good_reply(fault.method))
     outcome = Outcome(fault, server)
     body = fault.body or link_session_body()
-    limits = httpx.Limits(max_connections=1)
+    limits = httpx2.Limits(max_connections=1)
     client_args: dict[str, Any] = {
         "api_key": api_key,
         "base_url": server.url,
@@ -121,7 +121,7 @@ def exchange(flavour: Flavour, server: Loopback, fault: Fault, api_key: str = SW
     if flavour.is_async:
 
         async def main() -> None:
-            transport = httpx.AsyncHTTPTransport(verify=TLS, limits=limits)
+            transport = httpx2.AsyncHTTPTransport(verify=TLS, limits=limits)
             async with AsyncWassist(transport=transport, **client_args) as client:
                 outcome.client_reprs.append(repr(client))
                 http = client.get_async_httpx_client()
@@ -146,7 +146,7 @@ def exchange(flavour: Flavour, server: Loopback, fault: Fault, api_key: str = SW
 
         asyncio.run(main())
     else:
-        transport = httpx.HTTPTransport(verify=TLS, limits=limits)
+        transport = httpx2.HTTPTransport(verify=TLS, limits=limits)
         with Wassist(transport=transport, **client_args) as client:
             outcome.client_reprs.append(repr(client))
             http = client.get_httpx_client()
@@ -209,14 +209,14 @@ def exception_chain(error: Chained) -> Iterator[Chained]:
         pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
-def requests_of(error: BaseException) -> Iterator[httpx.Request]:
-    """The httpx requests an exception carries (APIError.request, a response's request, httpx's own .request)."""
+def requests_of(error: BaseException) -> Iterator[httpx2.Request]:
+    """The httpx2 requests an exception carries (APIError.request, a response's request, httpx2's own .request)."""
     for name in ("request", "_request"):
         request = vars(error).get(name)
-        if isinstance(request, httpx.Request):
+        if isinstance(request, httpx2.Request):
             yield request
     response = vars(error).get("response")
-    if isinstance(response, httpx.Response) and response._request is not None:
+    if isinstance(response, httpx2.Response) and response._request is not None:
         yield response._request
 
 
@@ -235,7 +235,7 @@ def assert_key_absent(key: str, outcome: Outcome, log_records: list[logging.LogR
                     texts.append((f"{name}.request.headers (an X-API-Key header)", key))
                 texts += [(f"{name}.request", repr(request)), (f"{name}.request.headers", repr(request.headers))]
             response = vars(link).get("response")
-            if isinstance(response, httpx.Response):
+            if isinstance(response, httpx2.Response):
                 texts.append((f"{name}.response.headers", repr(response.headers)))
         # What an error tracker records: the locals of every frame of the library and its dependencies.
         summary = traceback.TracebackException.from_exception(error, capture_locals=True)

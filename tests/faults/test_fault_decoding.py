@@ -1,11 +1,11 @@
 """Bodies that cannot be decoded at all: a corrupt gzip stream, JSON nested past the recursion limit.
 
-Each once reached the user as a bare httpx.DecodingError or RecursionError.
+Each once reached the user as a bare httpx2.DecodingError or RecursionError.
 """
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 from tests.client.support import Flavour, Loopback, Reply
@@ -29,7 +29,7 @@ UNDECODABLE = [
         APIConnectionError,
         r"Connection error: DecodingError: Error -3 while decompressing data: .+",
         max_retries=2,
-        check=caused_by(httpx.DecodingError),
+        check=caused_by(httpx2.DecodingError),
     ),
     Fault(
         "corrupt gzip body on a 503, GET",
@@ -37,7 +37,7 @@ UNDECODABLE = [
         APIConnectionError,
         r"Connection error: DecodingError: Error -3 while decompressing data: .+",
         method="GET",
-        check=caused_by(httpx.DecodingError),
+        check=caused_by(httpx2.DecodingError),
     ),
     *[
         Fault(

@@ -14,7 +14,7 @@ import re
 import ssl
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from tests.client.support import SESSION_JSON, Flavour, Loopback, Reply, link_session_body
@@ -89,7 +89,7 @@ def test_tls_verification_is_on_by_default(
 
     assert session is None
     assert type(error) is APIConnectionError
-    assert isinstance(error.__cause__, httpx.ConnectError)
+    assert isinstance(error.__cause__, httpx2.ConnectError)
     assert tls_server.seen == []  # nothing, the key least of all, went to a server that failed verification
     assert after.json() == {"ok": True}  # the same client still works
     assert re.fullmatch(CERTIFICATE_REJECTED, str(error)), str(error)
@@ -134,7 +134,7 @@ def planted_error() -> Exception:
 
 
 def keyed_request_error() -> Exception:
-    request = httpx.Request("GET", "https://api.test/", headers={"X-API-Key": SWEEP_KEY})
+    request = httpx2.Request("GET", "https://api.test/", headers={"X-API-Key": SWEEP_KEY})
     return APIConnectionError(request=request)
 
 
@@ -158,7 +158,7 @@ def frame_local_error() -> Exception:
         ("str(ValueError)", {"error": planted_error()}, []),  # only in a chained cause
         ("APIConnectionError.request.headers (an X-API-Key header)", {"error": keyed_request_error()}, []),
         ("locals of library_frame", {"error": frame_local_error()}, []),
-        ("log record", {}, [logging.LogRecord("httpx", logging.DEBUG, "x.py", 1, "sent %s", (SWEEP_KEY,), None)]),
+        ("log record", {}, [logging.LogRecord("httpx2", logging.DEBUG, "x.py", 1, "sent %s", (SWEEP_KEY,), None)]),
     ],
     ids=["client", "message", "chained cause", "request header", "frame locals", "log record"],
 )

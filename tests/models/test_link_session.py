@@ -1,7 +1,7 @@
 """Issue 8's acceptance lines for the link session, through the real generated `create` operation.
 
 `_parse_response` is what `create.sync` runs on a 201; the end-to-end tests send the request through
-`Wassist`/`AsyncWassist` with an httpx.MockTransport (the wrapper's own loopback tests live in tests/client).
+`Wassist`/`AsyncWassist` with an httpx2.MockTransport (the wrapper's own loopback tests live in tests/client).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from wassist_api_client import APIResponseValidationError, AsyncWassist, Wassist, WassistError
@@ -50,8 +50,8 @@ MISMATCHES: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
-def created(body: Any) -> httpx.Response:
-    return httpx.Response(201, json=body, request=httpx.Request("POST", URL))
+def created(body: Any) -> httpx2.Response:
+    return httpx2.Response(201, json=body, request=httpx2.Request("POST", URL))
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -138,7 +138,7 @@ def test_an_array_where_the_object_is_expected_raises_in_both_modes(strict: bool
 @pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize("content", [b"", b"<html>502</html>", b'{"id": "3fa8'], ids=["empty", "html", "cut"])
 def test_a_body_that_is_not_json_raises_in_both_modes(strict: bool, content: bytes) -> None:
-    response = httpx.Response(201, content=content, request=httpx.Request("POST", URL))
+    response = httpx2.Response(201, content=content, request=httpx2.Request("POST", URL))
     with pytest.raises(APIResponseValidationError, match="not JSON"):
         create._parse_response(response=response, strict=strict)
 
@@ -147,10 +147,10 @@ def test_a_body_that_is_not_json_raises_in_both_modes(strict: bool, content: byt
 # End to end: create.sync / create.asyncio with the real client
 
 
-def transport(body: Any) -> Callable[[httpx.Request], httpx.Response]:
-    def handle(request: httpx.Request) -> httpx.Response:
+def transport(body: Any) -> Callable[[httpx2.Request], httpx2.Response]:
+    def handle(request: httpx2.Request) -> httpx2.Response:
         assert request.headers["X-API-Key"] == API_KEY
-        return httpx.Response(201, json=body)
+        return httpx2.Response(201, json=body)
 
     return handle
 
@@ -160,13 +160,13 @@ REQUEST = WhatsAppLinkSessionRequest(success_url="https://example.com/ok", retur
 
 @pytest.mark.parametrize(("body", "field"), MISMATCHES.values(), ids=MISMATCHES.keys())
 def test_create_sync_end_to_end(body: dict[str, Any], field: str, caplog: pytest.LogCaptureFixture) -> None:
-    with Wassist(API_KEY, transport=httpx.MockTransport(transport(body))) as client:
+    with Wassist(API_KEY, transport=httpx2.MockTransport(transport(body))) as client:
         parsed = create.sync(client=client, body=REQUEST)
     assert parsed is not None and parsed.to_dict() == body
     assert len(warnings_of(caplog)) == 1 and f"$.{field}:" in warnings_of(caplog)[0]
 
     with (
-        Wassist(API_KEY, transport=httpx.MockTransport(transport(body)), strict_response_validation=True) as client,
+        Wassist(API_KEY, transport=httpx2.MockTransport(transport(body)), strict_response_validation=True) as client,
         pytest.raises(APIResponseValidationError, match=f"WhatsAppLinkSession at \\$\\.{field}:") as info,
     ):
         create.sync(client=client, body=REQUEST)
@@ -176,7 +176,7 @@ def test_create_sync_end_to_end(body: dict[str, Any], field: str, caplog: pytest
 @pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 def test_create_asyncio_end_to_end(strict: bool) -> None:
     async def call(body: Any) -> WhatsAppLinkSession | None:
-        mock = httpx.MockTransport(transport(body))
+        mock = httpx2.MockTransport(transport(body))
         async with AsyncWassist(API_KEY, transport=mock, strict_response_validation=strict) as client:
             return await create.asyncio(client=client, body=REQUEST)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -97,7 +97,9 @@ class Subject:
 
     def parse(self, body: Any, *, strict: bool) -> Any:
         """Through `_parsing.json_body`, as generated endpoint functions do."""
-        response = httpx.Response(200, json=body, request=httpx.Request("GET", "https://backend.wassist.app/api/v1/x/"))
+        response = httpx2.Response(
+            200, json=body, request=httpx2.Request("GET", "https://backend.wassist.app/api/v1/x/")
+        )
         with self.parsing.json_body(response, strict=strict) as decoded:
             return self.cls.from_dict(decoded)
 

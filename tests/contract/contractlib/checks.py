@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 import attrs
-import httpx
+import httpx2
 
 from .instances import InstanceError, build
 from .package import NoneType, Package
@@ -686,8 +686,8 @@ def _body_sent(matcher: Matcher, endpoint: ModuleType, op: Operation, annotation
     except Exception as error:
         return [f"{where}: cannot send a valid body: {error!r}"]
     media = body.media_type.split(";")[0].strip().lower()
-    # What goes on the wire: httpx adds the Content-Type of json=, data= and files= itself.
-    content_type = httpx.Client(base_url="http://contract.test").build_request(**kwargs).headers.get("content-type")
+    # What goes on the wire: httpx2 adds the Content-Type of json=, data= and files= itself.
+    content_type = httpx2.Client(base_url="http://contract.test").build_request(**kwargs).headers.get("content-type")
     if media == "multipart/form-data":
         files = kwargs.get("files")
         if files is None:
@@ -753,8 +753,8 @@ def check_responses(document: Json, module: ModuleType) -> Problems:
                     continue
                 content = instance if raw else json.dumps(instance).encode()
                 headers = {"content-type": reply.media_type or "application/json"}
-            request = httpx.Request(op.method.upper(), "http://contract.test" + op.path)
-            response = httpx.Response(code, content=content, headers=headers, request=request)
+            request = httpx2.Request(op.method.upper(), "http://contract.test" + op.path)
+            response = httpx2.Response(code, content=content, headers=headers, request=request)
             parse: Callable[..., Any] = endpoint._parse_response
             options = {"strict": True} if "strict" in inspect.signature(parse).parameters else {}
             try:

@@ -1,7 +1,7 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
+import httpx2
 
 from ... import _parsing
 from ...client import AsyncClient, Client
@@ -25,7 +25,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, response: httpx.Response, strict: bool) -> WhatsAppLinkSession | None:
+def _parse_response(*, response: httpx2.Response, strict: bool) -> WhatsAppLinkSession | None:
     if response.status_code == 201:
         with _parsing.json_body(response, strict=strict) as _body:
             response_201 = WhatsAppLinkSession.from_dict(_body)
@@ -35,7 +35,7 @@ def _parse_response(*, response: httpx.Response, strict: bool) -> WhatsAppLinkSe
     _parsing.undocumented_status(response)
 
 
-def _build_response(*, response: httpx.Response, strict: bool) -> Response[WhatsAppLinkSession]:
+def _build_response(*, response: httpx2.Response, strict: bool) -> Response[WhatsAppLinkSession]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
