@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tools import generate
+from tests import pregenerated
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = ROOT / "tests" / "specs"
@@ -27,6 +27,7 @@ def generated_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Pat
 
     The package is named `<spec stem>_client` so that it can live beside the real
     `wassist_api_client` in one interpreter (generated and hand-written code import relatively).
+    With WASSIST_TEST_PREGENERATED set, the package generated earlier is imported (tests/pregenerated.py).
     """
     root = tmp_path_factory.mktemp("generated")
     sys.path.insert(0, str(root))
@@ -35,9 +36,10 @@ def generated_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Pat
     def build(spec: Path) -> ModuleType:
         spec = spec.resolve()
         if spec not in cache:
-            name = spec.stem.replace("-", "_") + "_client"
-            status = generate.main(["--spec", str(spec), "--package-dir", str(root / name)])
-            assert status == 0, f"generation of {spec.name} failed (see stderr)"
+            name = pregenerated.package_name(spec)
+            path = str(pregenerated.package_root(spec, name, root))
+            if path not in sys.path:
+                sys.path.insert(0, path)
             cache[spec] = importlib.import_module(name)
         return cache[spec]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import generate
+from tests import pregenerated
 from tools.prism import PrismServer, start_prism
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,11 +43,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tupl
         for spec in sorted({options.get("spec", "openapi.json") for _, options in BLOCKS}):
             package_root = ROOT
             if spec != "openapi.json":
-                package_root = tmp_path_factory.mktemp("readme")
-                status = generate.main(
-                    ["--spec", str(ROOT / spec), "--package-dir", str(package_root / "wassist_api_client")]
+                package_root = pregenerated.package_root(
+                    ROOT / spec, "wassist_api_client", tmp_path_factory.mktemp("readme")
                 )
-                assert status == 0
             running[spec] = (start_prism(ROOT / spec), package_root)
         yield running
     finally:

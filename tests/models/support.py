@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
-from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from tools.generate import load_normalized
+from tests import pregenerated
 
 ROOT = Path(__file__).resolve().parents[2]
-FIELD_PREFIX = "field_"  # openapi-python-client's default, generator-config.yaml keeps it
 
 Json = Any
 SKIP = object()  # no value can be made here (a recursive reference): leave the property out
@@ -45,7 +43,7 @@ _NORMALIZED: dict[Path, dict[str, Any]] = {}
 def normalized(path: Path) -> dict[str, Any]:
     """The spec as the generator sees it (tools.normalize applied)."""
     if path not in _NORMALIZED:
-        _NORMALIZED[path] = load_normalized(path)
+        _NORMALIZED[path] = pregenerated.normalized(path)
     return _NORMALIZED[path]
 
 
@@ -66,7 +64,7 @@ class ModelCase:
     @property
     def class_name(self) -> str:
         # What openapi-python-client names the class of a component schema.
-        return str(ClassName(self.schema.get("title") or self.schema_name, FIELD_PREFIX))
+        return pregenerated.class_name(self.spec, self.schema.get("title") or self.schema_name)
 
     def __str__(self) -> str:
         return f"{spec_id(self.spec)}:{self.schema_name}"
@@ -84,7 +82,7 @@ class FieldCase:
 
     @property
     def attribute(self) -> str:
-        return str(PythonIdentifier(self.name, FIELD_PREFIX))
+        return pregenerated.attribute_name(self.model.spec, self.name)
 
     @property
     def required(self) -> bool:
