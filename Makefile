@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv generate check-generated test unit contract lint demo bench dist update-spec clean
+.PHONY: venv generate check-generated test test-matrix unit contract lint demo bench dist update-spec clean
 
 venv: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -28,12 +28,18 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py tools  # the glob includes __init__.py
+	$(BIN)/mypy --strict wassist_api_client/_*.py tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
+	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py  # the runtime, for the oldest Python it supports
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
 test: venv node_modules/.installed lint
 	$(BIN)/python -m pytest
+
+# The runtime suites on CPython 3.10, 3.12 and 3.13 (noxfile.py; nox is pinned in the dev extra), generated
+# once on this venv's 3.11. Interpreters from PATH or the pyenv root; MATRIX_ALLOW_MISSING=1 skips a missing one.
+test-matrix: venv node_modules/.installed
+	$(BIN)/nox --noxfile noxfile.py
 
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
@@ -55,4 +61,4 @@ update-spec: venv
 	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec "$(SPEC)")
 
 clean:
-	rm -rf $(VENV) node_modules build dist
+	rm -rf $(VENV) node_modules build dist .nox

@@ -77,9 +77,9 @@ def _probe(candidate: str, version: str) -> tuple[str, str] | None:
 def find_python(version: str) -> tuple[str, str, str] | None:
     """(executable, full version, where it was found) of CPython `version`, or None."""
     name = f"python{version}"
-    for directory in os.environ.get("PATH", "").split(os.pathsep):
-        candidate = Path(directory) / name
-        if directory and candidate.is_file() and (found := _probe(str(candidate), version)):
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        on_path = Path(entry) / name
+        if entry and on_path.is_file() and (found := _probe(str(on_path), version)):
             return *found, "PATH"
     root = pyenv_root()
     installed = sorted(
@@ -107,7 +107,7 @@ def interpreter(session: nox.Session, version: str) -> str:
 
 
 def synced_env(session: nox.Session, version: str, name: str) -> Path:
-    """A fresh virtualenv for `version` with the `test` extra installed exactly as uv.lock pins it."""
+    """A fresh virtualenv for `version`: the `test` extra exactly as uv.lock pins it, the project editable."""
     python = interpreter(session, version)
     env = ENVS / name
     session.run(uv(), "venv", "--quiet", "--clear", "--python", python, str(env), external=True)
@@ -118,7 +118,6 @@ def synced_env(session: nox.Session, version: str, name: str) -> Path:
         "--frozen",  # the lock as committed: fail rather than re-resolve
         "--extra",
         "test",
-        "--no-install-project",  # the suites import the source tree (pytest's pythonpath)
         env={"UV_PROJECT_ENVIRONMENT": str(env)},
         external=True,
     )

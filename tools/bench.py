@@ -21,6 +21,10 @@ Sections:
             operations replicated (--replicas), to show how the cost grows with operations
   profile   where the per-call overhead goes (cProfile deltas and timed steps); informational
 
+Raw httpx (the library this package ran on before 1.0, still in the dev virtualenv as the generator's)
+is timed beside the per-call, loopback and import measures for the record: its column shows the
+candidate against it, and how raw httpx compares with raw httpx2.
+
 Nothing here asserts on time: targets are printed and recorded, never enforced.
 """
 
@@ -56,6 +60,11 @@ from typing import Any
 import httpx2
 
 from tools import bench_data
+
+try:  # the record's reference only: the package never imports it
+    import httpx
+except ImportError:  # pragma: no cover - the dev virtualenv has it (the generator's dependency)
+    httpx = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "wassist_api_client"
@@ -101,6 +110,10 @@ class Pair:
     clock: str = "wall"
     baseline_wall: list[float] = field(default_factory=list)
     candidate_wall: list[float] = field(default_factory=list)
+    # For the record: raw httpx timed in the same rounds (None when httpx is not installed).
+    reference_label: str | None = None
+    reference: list[float] = field(default_factory=list)
+    reference_wall: list[float] = field(default_factory=list)
 
     @property
     def rounds(self) -> int:
@@ -134,7 +147,17 @@ class Pair:
             **(
                 {"ratio_wall": round(_paired(self.baseline_wall, self.candidate_wall), 4)} if self.baseline_wall else {}
             ),
+            **(self._reference_summary() if self.reference else {}),
             **self.extra,
+        }
+
+    def _reference_summary(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference_label,
+            "reference_median_ns": round(statistics.median(self.reference), 1),
+            # the candidate against raw httpx, and raw httpx against raw httpx2 (the baseline)
+            "ratio_vs_reference": round(_paired(self.reference, self.candidate), 4),
+            "reference_vs_baseline": round(_paired(self.baseline, self.reference), 4),
         }
 
 
@@ -175,11 +198,21 @@ def calibrate(fns: list[Callable[[], object]], sample_ns: float) -> int:
     return max(1, int(sample_ns / slowest))
 
 
-def interleave(pair: Pair, baseline: Callable[[], object], candidate: Callable[[], object], rounds: int) -> Pair:
-    """`rounds` rounds of one baseline and one candidate sample, alternating which goes first."""
+def interleave(
+    pair: Pair,
+    baseline: Callable[[], object],
+    candidate: Callable[[], object],
+    rounds: int,
+    reference: Callable[[], object] | None = None,
+) -> Pair:
+    """`rounds` rounds of one baseline and one candidate sample (and one of raw httpx, when given), rotating
+    which goes first."""
     order = [(pair.baseline, pair.baseline_wall, baseline), (pair.candidate, pair.candidate_wall, candidate)]
+    if reference is not None:
+        order.append((pair.reference, pair.reference_wall, reference))
     for index in range(rounds):
-        for samples, wall_samples, fn in order if index % 2 == 0 else reversed(order):
+        shift = index % len(order)
+        for samples, wall_samples, fn in order[shift:] + order[:shift]:
             wall, cpu = _time_loop(fn, pair.inner)
             if pair.clock == "cpu":
                 samples.append(cpu)
@@ -321,6 +354,27 @@ def raw_async(base_url: str) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(base_url=base_url, headers={"X-API-Key": API_KEY})
 
 
+REFERENCE_LABEL = "raw httpx"
+
+
+def reference_sync(base_url: str, status: int | None = None, body: bytes = b"") -> Any:
+    """Raw httpx's client (on its own MockTransport when `status` is given), or None without httpx."""
+    if httpx is None:
+        return None
+    transport = None
+    if status is not None:
+
+        def handler(request: Any) -> Any:
+            return httpx.Response(status, content=body, headers={"Content-Type": "application/json"})
+
+        transport = httpx.MockTransport(handler)
+    return httpx.Client(base_url=base_url, transport=transport, headers={"X-API-Key": API_KEY})
+
+
+def reference_async(base_url: str) -> Any:
+    return None if httpx is None else httpx.AsyncClient(base_url=base_url, headers={"X-API-Key": API_KEY})
+
+
 def package_sync(base_url: str, transport: httpx2.BaseTransport | None = None) -> Any:
     wassist = _package_client("Wassist")
     if wassist is None:
@@ -386,6 +440,7 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
     transport = httpx2.MockTransport(handler)
     raw = raw_sync(BASE_URL, transport)
     client = package_sync(BASE_URL, transport)
+    old = reference_sync(BASE_URL, op.status, op.response_body)
     try:
         sync, body, url, payload = op.module.sync, op.body, op.url, op.payload
 
@@ -394,6 +449,9 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
 
         def candidate() -> object:
             return sync(client=client, body=body)
+
+        def reference() -> object:
+            return old.post(url, json=payload).json()
 
         def wrapped_raw() -> object:
             return client.get_httpx_client().post(url, json=payload).json()
@@ -408,8 +466,9 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             inner=inner,
             clock=settings.clock,
             target=TARGETS["percall_mock"],
+            reference_label=None if old is None else REFERENCE_LABEL,
         )
-        interleave(pair, baseline, candidate, settings.rounds)
+        interleave(pair, baseline, candidate, settings.rounds, None if old is None else reference)
         # The split, for the owners of each part: the client's httpx2 stack without generated code...
         stack = Pair(
             "percall_mock_stack",
@@ -435,6 +494,8 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
     finally:
         _close(client)
         raw.close()
+        if old is not None:
+            old.close()
 
 
 @contextlib.contextmanager
@@ -472,6 +533,7 @@ def bench_loopback(op: Operation, settings: Settings) -> list[Pair]:
 def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
     raw = raw_sync(base_url)
     client = package_sync(base_url)
+    old = reference_sync(base_url)
     try:
         sync, body, url, payload = op.module.sync, op.body, op.url, op.payload
 
@@ -481,6 +543,9 @@ def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
         def candidate() -> object:
             return sync(client=client, body=body)
 
+        def reference() -> object:
+            return old.post(url, json=payload).json()
+
         assert isinstance(candidate(), op.response_model)
         pair = Pair(
             "percall_loopback",
@@ -489,21 +554,33 @@ def _loopback_sync(op: Operation, settings: Settings, base_url: str) -> Pair:
             f"{op.module.__name__.rsplit('.', 1)[-1]}.sync via {client_label()}",
             inner=calibrate([baseline, candidate], settings.sample_ns(30)),
             target=TARGETS["percall_loopback"],
+            reference_label=None if old is None else REFERENCE_LABEL,
         )
-        return interleave(pair, baseline, candidate, settings.rounds)
+        if old is not None:
+            reference()  # warm up: its connection
+        return interleave(pair, baseline, candidate, settings.rounds, None if old is None else reference)
     finally:
         _close(client)
         raw.close()
+        if old is not None:
+            old.close()
 
 
 async def _loopback_async(op: Operation, settings: Settings, base_url: str) -> Pair:
     raw = raw_async(base_url)
     client = package_async(base_url)
+    old = reference_async(base_url)
     try:
         call, body, url, payload = op.module.asyncio, op.body, op.url, op.payload
 
         async def one_raw() -> object:
             return (await raw.post(url, json=payload)).json()
+
+        async def one_old() -> object:
+            return (await old.post(url, json=payload)).json()
+
+        async def reference() -> object:
+            return await asyncio.gather(*(one_old() for _ in range(settings.concurrency)))
 
         async def baseline() -> object:
             return await asyncio.gather(*(one_raw() for _ in range(settings.concurrency)))
@@ -528,15 +605,25 @@ async def _loopback_async(op: Operation, settings: Settings, base_url: str) -> P
             + ("AsyncWassist" if _package_client("AsyncWassist") else "protocol stub"),
             unit=f"batch of {settings.concurrency}",
             inner=max(1, int(settings.sample_ns(100) / per_batch)),
+            reference_label=None if old is None else REFERENCE_LABEL,
         )
+        order: list[tuple[list[float], Callable[[], Awaitable[object]]]] = [
+            (pair.baseline, baseline),
+            (pair.candidate, candidate),
+        ]
+        if old is not None:
+            await reference()  # warm up: its pool's connections
+            order.append((pair.reference, reference))
         for index in range(settings.async_rounds):
-            order = [(pair.baseline, baseline), (pair.candidate, candidate)]
-            for samples, fn in order if index % 2 == 0 else reversed(order):
+            shift = index % len(order)
+            for samples, fn in order[shift:] + order[:shift]:
                 samples.append(await _time_async(fn, pair.inner))
         return pair
     finally:
         await _aclose(client)
         await raw.aclose()
+        if old is not None:
+            await old.aclose()
 
 
 _IMPORT_SCRIPT = """
@@ -633,8 +720,11 @@ def bench_import(settings: Settings, large: tuple[str, Path] | None) -> tuple[li
     # Warm-up run of each: writes the bytecode caches, so every timed run reads .pyc files.
     httpx_run, _ = _import_run(baseline, ROOT)
     runs = {t.label: _import_run(t.statement, t.path)[0] for t in targets}
-    samples: dict[str, list[float]] = {"httpx2": [], **{t.label: [] for t in targets}}
+    samples: dict[str, list[float]] = {"httpx2": [], "httpx": [], **{t.label: [] for t in targets}}
     jobs: list[tuple[str, str, Path]] = [("httpx2", baseline, ROOT), *((t.label, t.statement, t.path) for t in targets)]
+    if httpx is not None:  # for the record: raw httpx's import, in the same runs
+        _import_run("import httpx", ROOT)
+        jobs.append(("httpx", "import httpx", ROOT))
     for index in range(settings.import_runs):
         shift = index % len(jobs)
         for label, statement, path in jobs[shift:] + jobs[:shift]:
@@ -653,6 +743,8 @@ def bench_import(settings: Settings, large: tuple[str, Path] | None) -> tuple[li
             baseline=samples["httpx2"],
             candidate=samples[target.label],
             target=TARGETS[key],
+            reference_label="import httpx" if samples["httpx"] else None,
+            reference=samples["httpx"],
         )
         census = _module_census(target, runs[target.label]["new"])
         census["modules_beyond_httpx"] = sorted(set(runs[target.label]["new"]) - httpx_modules)
@@ -1021,6 +1113,7 @@ def machine() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "httpx2": httpx2.__version__,
+        "httpx": None if httpx is None else httpx.__version__,
     }
 
 
@@ -1032,22 +1125,34 @@ def _duration(ns: float) -> str:
     return f"{ns / 1e3:.2f} µs"
 
 
+def _shown(ratio: float, as_percent: bool) -> str:
+    return f"{(ratio - 1) * 100:+.0f}%" if as_percent else f"{ratio:.3f}x"
+
+
 def table(pairs: list[Pair], generation: dict[str, Any] | None) -> list[str]:
+    """Against raw httpx2; for the record, raw httpx's time, the candidate against it and httpx against httpx2."""
     lines = [
-        f"{'measure':<42} {'baseline':>10} {'candidate':>10} {'ratio':>7} {'target':>7}  {'':4} rounds x iters, clock",
+        f"{'measure':<42} {'httpx2':>10} {'candidate':>10} {'ratio':>7} {'target':>7}  {'':4} "
+        f"{'httpx':>10} {'vs httpx':>8} {'httpx/2':>7}  rounds x iters, clock",
     ]
     for pair in pairs:
         s = pair.summary()
-        if pair.key.startswith("import"):
-            ratio = f"{(s['ratio'] - 1) * 100:+.0f}%"
+        is_import = pair.key.startswith("import")
+        ratio = _shown(s["ratio"], is_import)
+        if is_import:
             target = f"+{(pair.target or 0) * 100 - 100:.0f}%"
         else:
-            ratio = f"{s['ratio']:.3f}x"
             target = f"{pair.target:.2f}x" if pair.target is not None else "-"
         verdict = "" if s["met"] is None else ("ok" if s["met"] else "MISS")
+        record = f"{'-':>10} {'-':>8} {'-':>7}"
+        if "reference_median_ns" in s:
+            record = (
+                f"{_duration(s['reference_median_ns']):>10} {_shown(s['ratio_vs_reference'], is_import):>8} "
+                f"{_shown(s['reference_vs_baseline'], is_import):>7}"
+            )
         lines.append(
             f"{pair.title:<42} {_duration(s['baseline_median_ns']):>10} {_duration(s['candidate_median_ns']):>10} "
-            f"{ratio:>7} {target:>7}  {verdict:4} {s['rounds']} x {s['inner']} {s['clock']}"
+            f"{ratio:>7} {target:>7}  {verdict:4} {record}  {s['rounds']} x {s['inner']} {s['clock']}"
         )
     if generation:
         for row in generation["specs"]:
@@ -1189,7 +1294,8 @@ def main(argv: list[str] | None = None) -> int:
     info = report["machine"]
     print(
         f"wassist-api-client bench: {info['cpus']} CPUs, {info['cpu_model']}, Python {info['python']}, "
-        f"httpx2 {info['httpx2']}; client: {report['client']}"
+        f"httpx2 {info['httpx2']} (the baseline), httpx {info['httpx'] or 'not installed'} (for the record); "
+        f"client: {report['client']}"
     )
     print("\n".join(table(pairs, report["results"].get("generate"))))
     if "import_modules" in report["results"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -154,3 +155,24 @@ def test_the_wheel_installs_httpx2_not_httpx_and_passes_the_client_suites(
     assert suites.returncode == 0, suites.stdout[-4000:] + suites.stderr[-2000:]
     assert re.search(r"^\d+ passed", suites.stdout.splitlines()[-1]), suites.stdout[-1000:]
     assert " failed" not in suites.stdout.splitlines()[-1]
+
+
+def imported_top_modules(source: str) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_nothing_that_runs_in_a_user_program_imports_httpx() -> None:
+    # The dev virtualenv has httpx (the generator's), so an import of it would pass every other test here.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sources = {f"README block {i}": code for i, code in enumerate(re.findall(r"```python\n(.*?)```", readme, re.S))}
+    for path in [*sorted((ROOT / "wassist_api_client").rglob("*.py")), *sorted((ROOT / "examples").glob("*.py"))]:
+        sources[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    assert len(sources) > 10
+    assert {name for name, code in sources.items() if "httpx" in imported_top_modules(code)} == set()
+    assert "httpx2" in imported_top_modules(sources["wassist_api_client/_client.py"])

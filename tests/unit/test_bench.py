@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,15 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
     ):
         assert results[key].keys() >= PAIR_KEYS, key
         assert results[key]["rounds"] == 2
+    # Against raw httpx2; raw httpx timed in the same rounds, for the record.
+    for key in ("import", "percall_mock", "percall_loopback", "async_loopback"):
+        assert results[key]["baseline"].startswith(("httpx2.", "import httpx2")), key
+        assert results[key]["reference"] in ("raw httpx", "import httpx"), key
+        assert results[key]["reference_median_ns"] > 0
+        assert results[key]["ratio_vs_reference"] > 0 and results[key]["reference_vs_baseline"] > 0
+    for key in ("parse_one", "percall_mock_stack"):
+        assert "reference" not in results[key], key
+    assert report["machine"]["httpx2"] and report["machine"]["httpx"]
     assert results["import_modules"]["import"]["operation_modules_imported"] == 1
     assert results["profile"]["top_extra_calls"]
     assert results["profile"]["steps_us"]
@@ -73,6 +83,9 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
     table = capsys.readouterr().out
     assert "per call, in process" in table
     assert "rounds x iters" in table
+    header, mock_row = table.splitlines()[1], next(line for line in table.splitlines() if "in process" in line)
+    assert header.split()[:2] == ["measure", "httpx2"] and "vs httpx" in header
+    assert len(re.findall(r"\d\.\d{3}x", mock_row)) == 3  # the ratio, and the record's two
 
 
 @pytest.mark.slow
