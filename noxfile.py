@@ -127,8 +127,8 @@ def synced_env(session: nox.Session, version: str, name: str) -> Path:
 def run_suites(session: nox.Session, env: Path, suites: list[str]) -> None:
     python = str(env / "bin" / "python")
     versions = (
-        "import sys, httpx2, attrs, dateutil; print('runtime on Python', sys.version.split()[0], '| httpx2',"
-        " httpx2.__version__, '| attrs', attrs.__version__, '| python-dateutil', dateutil.__version__)"
+        "import sys; from importlib.metadata import version as v; print('runtime on Python', sys.version.split()[0],"
+        " '|', ', '.join(f'{n} {v(n)}' for n in ('httpx2', 'httpcore2', 'attrs', 'python-dateutil')))"
     )
     session.run(python, "-c", versions, external=True)
     session.run(

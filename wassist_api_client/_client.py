@@ -25,6 +25,14 @@ USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.ve
 logger = logging.getLogger("wassist_api_client")
 
 
+def _not_httpx2(argument: str, expected: str, value: object) -> TypeError:
+    kind = type(value)
+    hint = ""
+    if kind.__module__.split(".")[0] == "httpx":  # the most likely mistake since 1.0: httpx's classes for httpx2's
+        hint = " (wassist-api-client 1.0 runs on httpx2: `import httpx2` instead of `import httpx`; see CHANGELOG.md)"
+    return TypeError(f"{argument}= must be {expected}, not {kind.__module__}.{kind.__qualname__}{hint}")
+
+
 class _Settings:
     """Construction shared by both clients: the key, the base URL and the httpx2.Client arguments."""
 
@@ -45,6 +53,8 @@ class _Settings:
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float, httpx2.Timeout))):
+            raise _not_httpx2("timeout", "a number of seconds or an httpx2.Timeout", timeout)
         if verify is False:
             logger.warning("TLS certificate verification is off (verify=False): use this only against a local server.")
         self._api_key = api_key
@@ -83,6 +93,8 @@ class Wassist(_Settings):
         verify: bool | ssl.SSLContext = True,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
+        if transport is not None and not isinstance(transport, httpx2.BaseTransport):
+            raise _not_httpx2("transport", "an httpx2.BaseTransport", transport)
         inner = transport or httpx2.HTTPTransport(verify=verify)
         retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
@@ -116,6 +128,8 @@ class AsyncWassist(_Settings):
         verify: bool | ssl.SSLContext = True,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
+        if transport is not None and not isinstance(transport, httpx2.AsyncBaseTransport):
+            raise _not_httpx2("transport", "an httpx2.AsyncBaseTransport", transport)
         inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
         retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)

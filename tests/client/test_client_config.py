@@ -148,6 +148,35 @@ def test_timeout_accepts_a_float_and_an_httpx_timeout() -> None:
         assert client.get_httpx_client().timeout == httpx2.Timeout(1.0, connect=2.0)
 
 
+def httpx_stand_in(name: str) -> object:
+    """An object of a class that says it is httpx's `name` (httpx itself is not installed on the matrix's Pythons)."""
+    return type(name, (), {"__module__": "httpx"})()
+
+
+@pytest.mark.parametrize("client_class", [Wassist, AsyncWassist])
+@pytest.mark.parametrize(
+    ("kwargs", "expected", "names_httpx2"),
+    [
+        ({"timeout": httpx_stand_in("Timeout")}, "timeout= must be a number of seconds or an httpx2.Timeout", True),
+        ({"timeout": "5"}, "timeout= must be a number of seconds or an httpx2.Timeout, not builtins.str", False),
+        ({"transport": httpx_stand_in("HTTPTransport")}, "transport= must be an httpx2.(Async)?BaseTransport", True),
+    ],
+    ids=["httpx-timeout", "str-timeout", "httpx-transport"],
+)
+def test_httpx_objects_and_other_types_are_refused_with_the_way_out(
+    client_class: type[Wassist] | type[AsyncWassist], kwargs: dict[str, object], expected: str, names_httpx2: bool
+) -> None:
+    with pytest.raises(TypeError, match=expected) as info:
+        client_class(api_key=API_KEY, **kwargs)  # type: ignore[arg-type]
+    assert ("`import httpx2` instead of `import httpx`" in str(info.value)) is names_httpx2
+    assert API_KEY not in str(info.value)
+
+
+def test_a_sync_transport_is_refused_by_the_async_client() -> None:
+    with pytest.raises(TypeError, match=r"httpx2\.AsyncBaseTransport, not httpx2\.HTTPTransport"):
+        AsyncWassist(api_key=API_KEY, transport=httpx2.HTTPTransport())  # type: ignore[arg-type]
+
+
 def test_negative_max_retries_is_refused() -> None:
     with pytest.raises(ValueError, match="max_retries"):
         Wassist(api_key=API_KEY, max_retries=-1)
