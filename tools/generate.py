@@ -147,7 +147,8 @@ def webhook_events_module(spec: dict[str, Any]) -> str:
     return (
         '"""The webhook events the spec describes (`make generate` writes this file from its `webhooks`).\n\n'
         "`EVENT_MODELS` maps an event name to the class in `models` that `webhooks.verify` parses its payload\n"
-        'into; an event not in it (a payload that is not an object, or an event newer than the spec) is plain JSON.\n"""\n\n'
+        "into; an event not in it (a payload that is not an object, or an event newer than the spec) is plain JSON.\n"
+        '"""\n\n'
         f"EVENTS: tuple[str, ...] = (\n{names})\n\n"
         f"EVENT_MODELS: dict[str, str] = {{\n{models}}}\n"
     )
