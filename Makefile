@@ -28,8 +28,8 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
-	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py  # the runtime, for the oldest Python it supports
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
+	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/webhooks.py  # the runtime, for the oldest Python it supports
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
