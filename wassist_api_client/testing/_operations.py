@@ -106,6 +106,9 @@ class Operations:
     def find(self, operation: object) -> Operation:
         """The operation a user means: a generated module (or one of its functions), a namespace method,
         or "METHOD /path"."""
+        marked = getattr(operation, "__wassist_operation__", None)
+        if marked is not None and marked is not operation:
+            return self.find(marked)  # a namespace method that names its operation (a module or "METHOD /path")
         if isinstance(operation, str):
             method, _, path = operation.strip().partition(" ")
             found = self._by_key.get(f"{method.upper()} {path.strip()}")
@@ -127,14 +130,10 @@ class Operations:
 
 def _module_name(operation: object) -> str | None:
     """The generated module behind what was passed: a module, a function defined in one, or a wrapper of one
-    (`__wrapped__`, as functools.wraps sets it; `__wassist_operation__` for a namespace method that says so)."""
+    (`__wrapped__`, as functools.wraps sets it; a bound method's `__func__`)."""
     for _ in range(5):
         if isinstance(operation, ModuleType):
             return operation.__name__
-        marked = getattr(operation, "__wassist_operation__", None)
-        if marked is not None:
-            operation = marked
-            continue
         wrapped = getattr(operation, "__wrapped__", None) or getattr(operation, "__func__", None)
         if wrapped is not None and wrapped is not operation:
             operation = wrapped
