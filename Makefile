@@ -38,8 +38,10 @@ test: venv node_modules/.installed lint
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
 
-# Regenerate, start the Prism mock of openapi.json, create a link session through the client.
-demo: venv node_modules/.installed
+# Regenerate, start a mock of the API (Prism when Node is on PATH, else the package's served fake),
+# create a link session through the client.
+demo: venv
+	if command -v node >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/python -m tools.generate
 	$(BIN)/python -m tools.demo
 
