@@ -20,7 +20,7 @@ from typing import Any
 import httpx2
 import jsonschema
 import pytest
-from conftest import SPEC_PATHS, spec_id
+from conftest import spec_id
 from contractlib.checks import Matcher, parameter_mapping
 from contractlib.package import Package
 from contractlib.schemas import to_json_schema
@@ -170,8 +170,10 @@ def _prism_accepts(response: httpx2.Response) -> bool:
     except ValueError:
         return False
     violations = body.get("validation") or [] if isinstance(body, dict) else []
-    return response.status_code == 500 and bool(violations) and all(
-        (v.get("location") or [""])[0] == "response" for v in violations
+    return (
+        response.status_code == 500
+        and bool(violations)
+        and all((v.get("location") or [""])[0] == "response" for v in violations)
     )
 
 

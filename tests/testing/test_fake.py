@@ -26,7 +26,6 @@ from wassist_api_client import (
     NotFoundError,
     RateLimitError,
     Wassist,
-    paginate,
 )
 from wassist_api_client.api.whatsapp_link_sessions import create
 from wassist_api_client.api.whatsapp_link_sessions import create as create_module
@@ -142,9 +141,9 @@ def test_a_client_without_the_key_gets_an_authentication_error(wassist_fake: Was
         copy = httpx2.Request(request.method, request.url, headers=headers, content=request.read())
         return wassist_fake.transport.handle_request(copy)
 
-    with Wassist(api_key="k", transport=httpx2.MockTransport(strip), max_retries=0) as client:
-        with pytest.raises(AuthenticationError):
-            create.sync(client=client, body=BODY)
+    client = Wassist(api_key="k", transport=httpx2.MockTransport(strip), max_retries=0)
+    with client, pytest.raises(AuthenticationError):
+        create.sync(client=client, body=BODY)
 
 
 # --- respond / fail ------------------------------------------------------------------------------------------------
@@ -201,7 +200,9 @@ def test_validate_false_lets_user_code_meet_an_api_that_drifts(wassist_fake: Was
 
 
 def test_respond_with_an_error_status_raises_the_typed_error(wassist_fake: WassistFake) -> None:
-    wassist_fake.respond(create, status=404, json={"error": "gone", "code": "not_found"}, headers={"X-Request-Id": "r1"})
+    wassist_fake.respond(
+        create, status=404, json={"error": "gone", "code": "not_found"}, headers={"X-Request-Id": "r1"}
+    )
     with wassist_fake.client() as client, pytest.raises(NotFoundError) as caught:
         create.sync(client=client, body=BODY)
     assert caught.value.code == "not_found" and caught.value.request_id == "r1"

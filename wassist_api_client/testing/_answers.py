@@ -62,6 +62,7 @@ class DefaultAnswers:
         self._schemas = schemas
         self._seed = seed
         self.list_size = list_size
+        self._examples_fit: dict[int, bool] = {}
 
     def answer(
         self, op: Operation, path_params: dict[str, str], request: httpx2.Request, body: Any, count: int
@@ -84,11 +85,17 @@ class DefaultAnswers:
         return Answer(code, built)
 
     def _valid(self, schema: Json, rand: random.Random, media: Json) -> Any:
-        if "example" in media and not self._schemas.field_errors(schema, media["example"], "response"):
+        if "example" in media and self._schemas.is_valid(schema, media["example"], "response"):
             return media["example"]
-        built = self._instances.build(schema, rand)
-        if self._schemas.field_errors(schema, built, "response"):
-            built = self._instances.build(schema, rand, use_examples=False)  # an example that does not fit
+        # Whether the schema's own examples fit is learnt once per schema: the values drawn around them always
+        # fit their type, format, enum, bounds and pattern, so one valid build vouches for the next ones.
+        use_examples = self._examples_fit.get(id(schema))
+        built = self._instances.build(schema, rand, use_examples=use_examples is not False)
+        if use_examples is None:
+            use_examples = self._schemas.is_valid(schema, built, "response")
+            self._examples_fit[id(schema)] = use_examples
+            if not use_examples:
+                built = self._instances.build(schema, rand, use_examples=False)  # an example that does not fit
         return built
 
     def _echo(self, schema: Json, built: Json, path_params: dict[str, str], body: Any) -> Json:
@@ -101,9 +108,8 @@ class DefaultAnswers:
             if name not in properties or properties[name].get("writeOnly") is True:
                 continue
             typed = _typed(value, self._schemas.resolve(properties[name]))
-            trial = {**echoed, name: typed}
-            if not self._schemas.field_errors(schema, trial, "response"):
-                echoed = trial
+            if self._schemas.is_valid(properties[name], typed, "response"):
+                echoed[name] = typed
         return echoed
 
     def _page(self, op: Operation, schema: Json, request: httpx2.Request) -> Any:

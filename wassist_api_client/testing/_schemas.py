@@ -84,9 +84,15 @@ class Schemas:
             self._validators[key] = found
         return found
 
+    def is_valid(self, node: Json, instance: Any, direction: Direction) -> bool:
+        return bool(self.validator(node, direction).is_valid(instance))
+
     def field_errors(self, node: Json, instance: Any, direction: Direction) -> dict[str, list[str]]:
         """{} when `instance` fits `node`; else each failing field (dotted path) with DRF-style messages."""
-        return drf_errors(self.validator(node, direction).iter_errors(instance))
+        validator = self.validator(node, direction)
+        if validator.is_valid(instance):  # the common case, and cheaper than collecting no errors
+            return {}
+        return drf_errors(validator.iter_errors(instance))
 
     def resolve(self, node: Json) -> Json:
         """The component a `$ref` points to (followed to the end), else the node itself."""
