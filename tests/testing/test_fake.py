@@ -6,6 +6,7 @@ import asyncio
 import functools
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import uuid
@@ -374,3 +375,20 @@ def test_the_shipped_spec_is_the_normalized_spec_with_its_module_table() -> None
     assert shipped[OPERATION_MODULES_KEY] == {
         f"{m.method.upper()} {m.path}": m.dotted for m in operation_modules(normalized)
     }
+
+
+def test_check_generated_covers_the_shipped_spec(tmp_path: Path) -> None:
+    """A stale or hand-edited shipped spec fails `make check-generated` with a diff, as any generated file."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("openapi.json", "generator-config.yaml", "pyproject.toml"):
+        (repo / name).write_bytes((ROOT / name).read_bytes())
+    for folder in ("tools", "templates", "wassist_api_client"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shipped = repo / "wassist_api_client" / "openapi.normalized.json"
+    shipped.write_text(shipped.read_text().replace('"create"', '"create_edited"', 1))
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.generate", "--check"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "committed/openapi.normalized.json" in result.stdout and "create_edited" in result.stdout
