@@ -178,9 +178,14 @@ def test_respond_accepts_wrappers_and_marked_namespace_methods(wassist_fake: Was
 
     Namespace.create.__wassist_operation__ = create_module  # type: ignore[attr-defined]
 
-    for operation in (wrapper, Namespace().create):
+    class Generated:  # as tools/namespaces.py renders a method: its docstring names the module function
+        def create(self, **kwargs: Any) -> Any:
+            """POST /api/v1/whatsapp-link-sessions/: `api.whatsapp_link_sessions.create.sync_detailed`."""
+            return create_module.sync_detailed(**kwargs)
+
+    for operation in (wrapper, Namespace().create, Generated().create):
         wassist_fake.respond(operation, status=201)
-    assert wassist_fake.operations.find(Namespace().create).key == CREATE
+        assert wassist_fake.operations.find(operation).key == CREATE
 
 
 def test_an_invalid_canned_body_raises_at_once_naming_the_field(wassist_fake: WassistFake) -> None:

@@ -20,6 +20,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 SHIPPED_SPEC = "openapi.normalized.json"
 OPERATION_MODULES_KEY = "x-operation-modules"
 _PARAM = re.compile(r"\{([^}]+)\}")
+# A generated namespace method (`client.whatsapp_link_sessions.create`) says which module function it calls:
+# its docstring starts "POST /api/v1/whatsapp-link-sessions/: `api.whatsapp_link_sessions.create.sync`".
+_NAMESPACE_DOC = re.compile(r"^[A-Z]+ \S+: `api\.(?P<dotted>[\w.]+)\.(?:sync|asyncio)(?:_detailed)?`")
 
 
 class UnknownOperationError(LookupError):
@@ -121,6 +124,9 @@ class Operations:
             found = self._by_module.get(module_name[len(prefix) :])
             if found is not None:
                 return found
+        named = _NAMESPACE_DOC.match(getattr(operation, "__doc__", None) or "")
+        if named is not None and named["dotted"] in self._by_module:
+            return self._by_module[named["dotted"]]
         raise UnknownOperationError(
             f"{operation!r} is not an operation of {self.package}: pass a generated module "
             f"(`from {self.package}.api.<resource> import <action>`), one of its functions, a namespace method, "
