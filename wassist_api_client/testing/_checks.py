@@ -86,7 +86,7 @@ def check_parameters(
     return (400, errors) if errors else None
 
 
-def decode_body(op: Operation, request: httpx2.Request) -> tuple[Any, Problem | None]:
+def decode_body(request: httpx2.Request) -> tuple[Any, Problem | None]:
     """(the decoded body: JSON, the fields of a form, or None, and the problem if it cannot be decoded)."""
     content = request.content
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -185,7 +185,7 @@ class WassistFake:
     def handle(self, request: httpx2.Request) -> httpx2.Response:
         """Answer one request (what both transports and the HTTP server call)."""
         op, path_params, allowed = self.operations.route(request.method, request.url.path)
-        body, decode_problem = _checks.decode_body(op, request) if op is not None else (None, None)
+        body, decode_problem = _checks.decode_body(request) if op is not None else (None, None)
         key = op.key if op is not None else None
         with self._lock:
             count = self._counts[key or ""]
@@ -205,10 +205,11 @@ class WassistFake:
         status = answer.status if answer is not None else 0
         with self._lock:
             self._calls.append(_with_status(call, status))
+            number = len(self._calls)
         if answer is None:
             raise httpx2.ConnectError("connection refused (WassistFake.fail_connection)", request=request)
         headers, content = answer.encode()
-        headers.setdefault("X-Request-Id", f"fake-{len(self._calls)}")
+        headers.setdefault("X-Request-Id", f"fake-{number}")
         return httpx2.Response(answer.status, headers=headers, content=content, request=request)
 
     def _next_script(self, key: str | None) -> _Scripted | None:
