@@ -1,0 +1,214 @@
+"""RateLimit: a client-side request budget per API key, in process or shared by a fleet through Redis.
+
+The budget's bookkeeping is pyrate-limiter's sliding-window log (see _rate_limit_local and
+_rate_limit_redis); this module holds what both share: the public settings, one budget per API
+key, and the wait for a slot (time.sleep or asyncio.sleep, bounded by max_wait).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+import time
+from concurrent.futures import Executor
+from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx2
+
+from ._exceptions import ClientRateLimitError, decoded_body, retry_after_seconds
+
+__all__ = ["Budget", "RateLimit", "redacted_url"]
+
+logger = logging.getLogger("wassist_api_client")
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# The server counts arrivals, the client counts departures: a request that takes longer to arrive
+# than the one `requests` slots after it would put one too many into the server's window. Each
+# window is kept this much longer than `per` (as a share of `per`, at least MIN_MARGIN seconds).
+MARGIN_SHARE, MIN_MARGIN = 0.02, 0.05
+
+
+class Store(Protocol):
+    """Where a budget is kept: in this process, or in Redis."""
+
+    @property
+    def executor(self) -> Executor | None:
+        """Where async callers run take() and pause(); None: they never block on I/O, so in the event loop."""
+
+    def take(self) -> float:
+        """Take a slot now and return 0.0, or return the seconds until one may be free (or a pause ends)."""
+
+    def pause(self, seconds: float) -> None:
+        """No caller of this budget gets a slot for `seconds` (a longer pause already set stays)."""
+
+
+class RateLimit:
+    """At most `requests` requests per `per` seconds per API key, for every client given this object.
+
+    Without `redis_url` the budget is kept in this process, shared by its threads and tasks; with it,
+    in Redis, shared by every process and machine using the same `key` (by default one derived from
+    the API key by a one-way hash). A call waits for a slot up to `max_wait` seconds, then raises
+    ClientRateLimitError without sending. A 429 with Retry-After pauses every caller of the budget.
+    """
+
+    def __init__(
+        self,
+        requests: int,
+        per: float,
+        *,
+        redis_url: str | None = None,
+        key: str | None = None,
+        max_wait: float = 60.0,
+    ) -> None:
+        if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
+            raise ValueError(f"RateLimit requests must be a whole number of 1 or more, not {requests!r}")
+        if not _positive(per):
+            raise ValueError(f"RateLimit per must be a number of seconds above 0, not {per!r}")
+        if not (_positive(max_wait) or max_wait == 0):
+            raise ValueError(f"RateLimit max_wait must be a number of seconds, 0 or more, not {max_wait!r}")
+        if key is not None and (not isinstance(key, str) or not key.strip()):
+            raise ValueError("RateLimit key must be a non-empty string (it names the budget in Redis)")
+        if redis_url is not None and not _redis_url(redis_url):
+            shown = redacted_url(redis_url) if isinstance(redis_url, str) else repr(redis_url)
+            raise ValueError(f"RateLimit redis_url must be a redis://, rediss:// or unix:// URL, not {shown}")
+        self.requests, self.per, self.max_wait, self.key = requests, float(per), float(max_wait), key
+        self._redis_url = redis_url
+        self._budgets: dict[str, Budget] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def redis_url(self) -> str | None:
+        """The Redis URL without credentials (None: the budget is kept in this process)."""
+        return None if self._redis_url is None else redacted_url(self._redis_url)
+
+    @property
+    def window(self) -> float:
+        """Seconds each slot stays counted: `per` and the margin for uneven network delays."""
+        return self.per + max(MIN_MARGIN, MARGIN_SHARE * self.per)
+
+    def __repr__(self) -> str:
+        where = f", redis_url={self.redis_url!r}" if self._redis_url else ""
+        key = f", key={self.key!r}" if self.key is not None else ""
+        return f"RateLimit({self.requests}, per={self.per}{where}{key}, max_wait={self.max_wait})"
+
+    def budget(self, api_key: str) -> Budget:
+        """The budget of `api_key` (or of `key`, when given): one per name, created on first use."""
+        name = self.key or budget_name(api_key)
+        with self._lock:
+            budget = self._budgets.get(name)
+            if budget is None:
+                budget = self._budgets[name] = Budget(self._store(name), self)
+            return budget
+
+    def _store(self, name: str) -> Store:
+        interval_ms = math.ceil(self.window * 1000)
+        if self._redis_url is None:
+            from ._rate_limit_local import LocalStore
+
+            return LocalStore(self.requests, interval_ms)
+        from ._rate_limit_redis import RedisStore
+
+        return RedisStore(self._redis_url, redacted_url(self._redis_url), name, self.requests, interval_ms)
+
+
+class Budget:
+    """One budget of a RateLimit: what the retrying transports call around every attempt."""
+
+    def __init__(self, store: Store, limit: RateLimit) -> None:
+        self._store, self._limit = store, limit
+
+    def acquire(self) -> None:
+        """Wait for a slot (time.sleep), or raise ClientRateLimitError when none comes within max_wait."""
+        deadline = time.monotonic() + self._limit.max_wait
+        while True:
+            wait = self._store.take()
+            if wait <= 0:
+                return
+            self._check_deadline(wait, deadline)
+            time.sleep(wait)
+
+    async def acquire_async(self) -> None:
+        """acquire() for asyncio: waits with asyncio.sleep; Redis I/O runs in the store's threads."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        executor = self._store.executor
+        deadline = time.monotonic() + self._limit.max_wait
+        while True:
+            wait = self._store.take() if executor is None else await loop.run_in_executor(executor, self._store.take)
+            if wait <= 0:
+                return
+            self._check_deadline(wait, deadline)
+            await asyncio.sleep(wait)
+
+    def after(self, outcome: object) -> bool:
+        """Pause the budget if `outcome` is a 429 with Retry-After; True when that wait exceeds max_wait."""
+        wait = _server_wait(outcome)
+        if wait is None:
+            return False
+        self._note_pause(wait)
+        self._store.pause(wait)
+        return wait > self._limit.max_wait
+
+    async def after_async(self, outcome: object) -> bool:
+        wait = _server_wait(outcome)
+        if wait is None:
+            return False
+        self._note_pause(wait)
+        executor = self._store.executor
+        if executor is None:
+            self._store.pause(wait)
+        else:
+            import asyncio
+
+            await asyncio.get_running_loop().run_in_executor(executor, self._store.pause, wait)
+        return wait > self._limit.max_wait
+
+    def _check_deadline(self, wait: float, deadline: float) -> None:
+        if time.monotonic() + wait > deadline:
+            raise ClientRateLimitError(
+                f"Client-side rate limit reached: {self._limit!r} has no slot within max_wait "
+                f"({self._limit.max_wait:g} s; the next in about {wait:.2f} s); the request was not sent.",
+                retry_after=wait,
+            )
+        logger.debug("rate limit: waiting %.3f s for a slot", wait)
+
+    def _note_pause(self, wait: float) -> None:
+        logger.debug("rate limit: the API answered 429; every caller of this limit pauses for %.2f s", wait)
+
+
+def _server_wait(outcome: object) -> float | None:
+    """The Retry-After (or body retry_after) of a 429 response, else None."""
+    if isinstance(outcome, httpx2.Response) and outcome.status_code == 429:
+        return retry_after_seconds(outcome, decoded_body(outcome))
+    return None
+
+
+def budget_name(api_key: str) -> str:
+    """A one-way name for an API key's budget: the key cannot be read back from it."""
+    digest = hashlib.sha256(b"wassist-api-client rate limit\0" + api_key.encode("utf-8")).hexdigest()
+    return "key-" + digest[:32]
+
+
+def redacted_url(url: str) -> str:
+    """The URL without user, password or query (redis-py also reads a password from the query)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<unparseable URL>"
+    if ":" in host:
+        host = f"[{host}]"
+    return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+
+
+def _redis_url(value: object) -> bool:
+    return isinstance(value, str) and urlsplit(value).scheme in REDIS_SCHEMES
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
