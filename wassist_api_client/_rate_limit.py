@@ -18,28 +18,32 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
-from ._exceptions import ClientRateLimitError, decoded_body, retry_after_seconds
+from ._exceptions import ClientRateLimitError, RateLimitBackendError, decoded_body, retry_after_seconds
 
 __all__ = ["Budget", "RateLimit", "redacted_url"]
 
 logger = logging.getLogger("wassist_api_client")
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
-# The server counts arrivals, the client counts departures: a request that takes longer to arrive
-# than the one `requests` slots after it would put one too many into the server's window. Each
-# window is kept this much longer than `per` (as a share of `per`, at least MIN_MARGIN seconds).
-MARGIN_SHARE, MIN_MARGIN = 0.02, 0.05
 
 
 class Store(Protocol):
-    """Where a budget is kept: in this process, or in Redis."""
+    """Where a budget is kept: in this process, or in Redis.
+
+    A slot counts from when its request leaves until `per` after its response is back (restamp):
+    the server counts arrivals, and a request that takes longer to arrive than one sent later
+    would otherwise put one too many into the server's window.
+    """
 
     @property
     def executor(self) -> Executor | None:
-        """Where async callers run take() and pause(); None: they never block on I/O, so in the event loop."""
+        """Where async callers run the store's methods; None: they never block on I/O, so in the event loop."""
 
-    def take(self) -> float:
-        """Take a slot now and return 0.0, or return the seconds until one may be free (or a pause ends)."""
+    def take(self) -> tuple[object | None, float]:
+        """(a slot, 0.0) if one was free now, else (None, seconds until one may be free or a pause ends)."""
+
+    def restamp(self, slot: object) -> None:
+        """The slot's request is done: it counts from now on, for `per` seconds."""
 
     def pause(self, seconds: float) -> None:
         """No caller of this budget gets a slot for `seconds` (a longer pause already set stays)."""
@@ -84,11 +88,6 @@ class RateLimit:
         """The Redis URL without credentials (None: the budget is kept in this process)."""
         return None if self._redis_url is None else redacted_url(self._redis_url)
 
-    @property
-    def window(self) -> float:
-        """Seconds each slot stays counted: `per` and the margin for uneven network delays."""
-        return self.per + max(MIN_MARGIN, MARGIN_SHARE * self.per)
-
     def __repr__(self) -> str:
         where = f", redis_url={self.redis_url!r}" if self._redis_url else ""
         key = f", key={self.key!r}" if self.key is not None else ""
@@ -104,7 +103,7 @@ class RateLimit:
             return budget
 
     def _store(self, name: str) -> Store:
-        interval_ms = math.ceil(self.window * 1000)
+        interval_ms = math.ceil(self.per * 1000)
         if self._redis_url is None:
             from ._rate_limit_local import LocalStore
 
@@ -120,52 +119,52 @@ class Budget:
     def __init__(self, store: Store, limit: RateLimit) -> None:
         self._store, self._limit = store, limit
 
-    def acquire(self) -> None:
-        """Wait for a slot (time.sleep), or raise ClientRateLimitError when none comes within max_wait."""
+    def acquire(self) -> object:
+        """Wait for a slot (time.sleep) and return it, or raise ClientRateLimitError when none comes within max_wait."""
         deadline = time.monotonic() + self._limit.max_wait
         while True:
-            wait = self._store.take()
-            if wait <= 0:
-                return
+            slot, wait = self._store.take()
+            if slot is not None:
+                return slot
             self._check_deadline(wait, deadline)
             time.sleep(wait)
 
-    async def acquire_async(self) -> None:
+    async def acquire_async(self) -> object:
         """acquire() for asyncio: waits with asyncio.sleep; Redis I/O runs in the store's threads."""
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        executor = self._store.executor
+        loop, store = asyncio.get_running_loop(), self._store
         deadline = time.monotonic() + self._limit.max_wait
         while True:
-            wait = self._store.take() if executor is None else await loop.run_in_executor(executor, self._store.take)
-            if wait <= 0:
-                return
+            executor = store.executor
+            slot, wait = store.take() if executor is None else await loop.run_in_executor(executor, store.take)
+            if slot is not None:
+                return slot
             self._check_deadline(wait, deadline)
             await asyncio.sleep(wait)
 
-    def after(self, outcome: object) -> bool:
-        """Pause the budget if `outcome` is a 429 with Retry-After; True when that wait exceeds max_wait."""
-        wait = _server_wait(outcome)
-        if wait is None:
-            return False
-        self._note_pause(wait)
-        self._store.pause(wait)
-        return wait > self._limit.max_wait
+    def after(self, slot: object, outcome: object) -> bool:
+        """Restamp the slot; pause the budget on a 429 with Retry-After: True when that wait exceeds max_wait.
 
-    async def after_async(self, outcome: object) -> bool:
+        The response has come: a backend failure here is logged, not raised (the next call raises it).
+        """
         wait = _server_wait(outcome)
-        if wait is None:
-            return False
-        self._note_pause(wait)
+        try:
+            self._store.restamp(slot)
+            if wait is not None:
+                logger.debug("rate limit: the API answered 429; every caller of this limit pauses for %.2f s", wait)
+                self._store.pause(wait)
+        except RateLimitBackendError as error:
+            logger.warning("%s", error)
+        return wait is not None and wait > self._limit.max_wait
+
+    async def after_async(self, slot: object, outcome: object) -> bool:
         executor = self._store.executor
-        if executor is None:
-            self._store.pause(wait)
-        else:
+        if executor is not None:
             import asyncio
 
-            await asyncio.get_running_loop().run_in_executor(executor, self._store.pause, wait)
-        return wait > self._limit.max_wait
+            return await asyncio.get_running_loop().run_in_executor(executor, self.after, slot, outcome)
+        return self.after(slot, outcome)
 
     def _check_deadline(self, wait: float, deadline: float) -> None:
         if time.monotonic() + wait > deadline:
@@ -175,9 +174,6 @@ class Budget:
                 retry_after=wait,
             )
         logger.debug("rate limit: waiting %.3f s for a slot", wait)
-
-    def _note_pause(self, wait: float) -> None:
-        logger.debug("rate limit: the API answered 429; every caller of this limit pauses for %.2f s", wait)
 
 
 def _server_wait(outcome: object) -> float | None:

@@ -1,35 +1,62 @@
 """A RateLimit budget kept in Redis, shared by every process and machine that uses the same key.
 
-The log is pyrate-limiter's RedisBucket (a sorted set and its Lua check-and-insert). Three things
-it does not do are bridged here:
-- time: RedisBucket stamps items with this machine's clock; here every item is stamped with
-  Redis `TIME`, read in the same round trip as the pause, so a fleet shares one clock;
-- expiry: RedisBucket's keys never expire and its log is only trimmed by a background thread;
-  here its script runs in one MULTI with a trim of the log and a PEXPIRE of its key;
-- server feedback: a 429's Retry-After is a second key whose TTL is the pause, set by a short
-  script that never shortens a longer pause.
-Every Redis error becomes RateLimitBackendError: no fallback to a budget in this process.
+The log is a sliding-window log, as pyrate-limiter's: a sorted set with one entry per slot. It is
+not pyrate-limiter's RedisBucket, whose script takes the time from the caller and counts only the
+entries up to that time: a caller that read the clock a moment before another, and runs its
+check a moment after, does not see the other's entry and takes one slot too many; with a fleet
+waking together at each window's edge that is the common case. Here each check runs in one
+script that reads Redis `TIME` itself, so every entry is stamped by one clock, when it is taken,
+and counted by every later check. Every key expires (two windows after its last write; a pause
+when it ends), and every Redis error is RateLimitBackendError: no fallback to a budget in this
+process, which would let a fleet exceed the key's limit.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
-
-from pyrate_limiter import Rate, RateItem, RedisBucket
+from typing import Any
 
 from ._exceptions import RateLimitBackendError, WassistError
-
-if TYPE_CHECKING:
-    import redis
 
 __all__ = ["RedisStore"]
 
 KEY_PREFIX = "wassist-api-client:rate-limit:"
 SOCKET_TIMEOUT = 2.0  # seconds; a Redis call takes well under a millisecond when Redis is up
 ASYNC_THREADS = 4  # Redis calls of async clients run here, off the event loop
+
+# KEYS: log, pause. ARGV: limit, window (ms), entry name, TTL (ms).
+# -> {1, 0} with a slot, or {0, ms until a slot may be free or the pause ends}.
+TAKE_SCRIPT = """
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return {0, pause} end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - window))
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {1, 0}
+end
+local freeing = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+return {0, math.max(1, tonumber(freeing[2]) + window - now + 1)}
+"""
+# The request of a slot is done: its entry counts from now (when the server may have seen it last).
+# KEYS: log. ARGV: entry name, TTL (ms).
+RESTAMP_SCRIPT = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return 0 end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if now > tonumber(score) then redis.call('ZADD', KEYS[1], now, ARGV[1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+# KEYS: pause. ARGV: ms. A longer pause already set stays.
 PAUSE_SCRIPT = """
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
@@ -47,14 +74,13 @@ class RedisStore:
                 "RateLimit(redis_url=...) needs the Redis client: pip install 'wassist-api-client[redis]'"
             ) from error
         self._errors = redis.RedisError
-        self._no_script = redis.exceptions.NoScriptError
         self._shown_url = shown_url
-        self._redis = redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT)
-        self._log_key, self._pause_key = f"{KEY_PREFIX}{name}:log", f"{KEY_PREFIX}{name}:pause"
-        self._rates = [Rate(requests, interval_ms)]
-        self._log = _ExpiringLog(self._redis, interval_ms)
-        self._pause_script = self._redis.register_script(PAUSE_SCRIPT)
-        self._script_hash: str | None = None
+        client = redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT)
+        self._take, self._restamp, self._pause = (
+            client.register_script(script) for script in (TAKE_SCRIPT, RESTAMP_SCRIPT, PAUSE_SCRIPT)
+        )
+        self.log_key, self.pause_key = f"{KEY_PREFIX}{name}:log", f"{KEY_PREFIX}{name}:pause"
+        self._requests, self._interval_ms, self._ttl_ms = requests, interval_ms, 2 * interval_ms
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
 
@@ -65,68 +91,25 @@ class RedisStore:
                 self._executor = ThreadPoolExecutor(ASYNC_THREADS, thread_name_prefix="wassist-rate-limit")
             return self._executor
 
-    def take(self) -> float:
-        try:
-            try:
-                return self._take()
-            except self._no_script:  # Redis restarted and forgot the script: load it again, once
-                self._script_hash = None
-                return self._take()
-        except self._errors as error:
-            raise self._backend_error(error) from error
+    def take(self) -> tuple[object | None, float]:
+        entry = uuid.uuid4().hex  # random: the entry's name says nothing about the key or the caller
+        args = [self._requests, self._interval_ms, entry, self._ttl_ms]
+        taken, wait_ms = self._call(self._take, [self.log_key, self.pause_key], args, "The request was not sent")
+        return (entry, 0.0) if int(taken) else (None, int(wait_ms) / 1000)
+
+    def restamp(self, slot: object) -> None:
+        self._call(self._restamp, [self.log_key], [slot, self._ttl_ms], "Its slot could not be updated")
 
     def pause(self, seconds: float) -> None:
+        ms = max(1, math.ceil(seconds * 1000))
+        self._call(self._pause, [self.pause_key], [ms], "The server's Retry-After could not be shared")
+
+    def _call(self, script: Any, keys: list[str], args: list[object], consequence: str) -> Any:
         try:
-            self._pause_script(keys=[self._pause_key], args=[max(1, math.ceil(seconds * 1000))])
+            return script(keys=keys, args=args)  # redis-py's Script: EVALSHA, loading it again after a restart
         except self._errors as error:
-            raise self._backend_error(error) from error
-
-    def _take(self) -> float:
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.time()
-        pipe.pttl(self._pause_key)
-        (seconds, micros), pause_ms = pipe.execute()
-        if pause_ms > 0:
-            return float(pause_ms) / 1000
-        # A bucket per call: RedisBucket keeps its last verdict on itself, which threads must not share.
-        bucket = RedisBucket(self._rates, self._log, self._log_key, self._loaded_script())  # type: ignore[arg-type]
-        item = RateItem("slot", int(seconds) * 1000 + int(micros) // 1000)
-        if bucket.put(item):
-            return 0.0
-        wait_ms = bucket.waiting(item)
-        assert isinstance(wait_ms, int)
-        return max(wait_ms, 1) / 1000
-
-    def _loaded_script(self) -> str:
-        if self._script_hash is None:
-            bucket = RedisBucket.init(self._rates, self._log, self._log_key)  # type: ignore[arg-type]
-            assert isinstance(bucket, RedisBucket)
-            self._script_hash = bucket.script_hash
-        return self._script_hash
-
-    def _backend_error(self, error: Exception) -> RateLimitBackendError:
-        return RateLimitBackendError(
-            f"RateLimit backend failed: Redis at {self._shown_url}: {type(error).__name__}: {error}. "
-            "The request was not sent (no budget in this process replaces the shared one).",
-            url=self._shown_url,
-        )
-
-
-class _ExpiringLog:
-    """The Redis client RedisBucket is given: its check-and-insert runs with the trim and expiry of its key."""
-
-    def __init__(self, client: redis.Redis, interval_ms: int) -> None:
-        self._client = client
-        # Entries older than two windows count in no window, even of a caller whose TIME is a little behind.
-        self._keep_ms = 2 * interval_ms
-        self._ttl_ms = 2 * interval_ms
-
-    def script_load(self, script: str) -> Any:
-        return self._client.script_load(script)
-
-    def evalsha(self, sha: str, numkeys: int, key: str, now: int, *args: Any) -> Any:
-        pipe = self._client.pipeline(transaction=True)
-        pipe.zremrangebyscore(key, "-inf", f"({int(now) - self._keep_ms}")
-        pipe.evalsha(sha, numkeys, key, now, *args)
-        pipe.pexpire(key, self._ttl_ms)
-        return pipe.execute()[1]
+            raise RateLimitBackendError(
+                f"RateLimit backend failed: Redis at {self._shown_url}: {type(error).__name__}: {error}. "
+                f"{consequence} (no budget in this process replaces the shared one).",
+                url=self._shown_url,
+            ) from error

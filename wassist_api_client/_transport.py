@@ -137,12 +137,11 @@ class RetryingTransport(_Retrying, httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt, budget = 0, self._budget
         while True:
-            if budget is not None:
-                budget.acquire()
+            slot = budget.acquire() if budget is not None else None
             started = time.monotonic()
             outcome = self._send(request)
             delay = self._after(request, outcome, attempt, started)
-            if budget is not None and budget.after(outcome):
+            if budget is not None and budget.after(slot, outcome):
                 delay = None  # a 429 asking for longer than max_wait: given up at once
             if delay is None:
                 return self._result(request, outcome)
@@ -185,12 +184,11 @@ class AsyncRetryingTransport(_Retrying, httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt, budget = 0, self._budget
         while True:
-            if budget is not None:
-                await budget.acquire_async()
+            slot = await budget.acquire_async() if budget is not None else None
             started = time.monotonic()
             outcome = await self._send(request)
             delay = self._after(request, outcome, attempt, started)
-            if budget is not None and await budget.after_async(outcome):
+            if budget is not None and await budget.after_async(slot, outcome):
                 delay = None
             if delay is None:
                 return self._result(request, outcome)
