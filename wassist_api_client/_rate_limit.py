@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Executor
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx2
 
@@ -199,7 +199,7 @@ def redacted_url(url: str) -> str:
         return "<unparseable URL>"
     if ":" in host:
         host = f"[{host}]"
-    return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
+    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 def _redis_url(value: object) -> bool:

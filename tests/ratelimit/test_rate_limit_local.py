@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
 
-from tests.client.support import API_KEY, SESSION_JSON, TLS, Flavour, Loopback, Reply, Seen, link_session_body, raises_clean
+from tests.client.support import (
+    API_KEY,
+    SESSION_JSON,
+    TLS,
+    Flavour,
+    Loopback,
+    Reply,
+    Seen,
+    link_session_body,
+    raises_clean,
+)
 from tests.ratelimit.conftest import Arrivals
 from wassist_api_client import AsyncWassist, ClientRateLimitError, RateLimit, RateLimitError, Wassist
 from wassist_api_client.api.whatsapp_link_sessions import create
@@ -69,7 +80,7 @@ def test_40_tasks_share_one_budget_and_never_block_the_loop(server: Loopback, ar
     assert arrivals.most_in_window(1.0) <= 20
     # The tasks waited about a second for their slots; the loop kept running all along (a time.sleep
     # in it would stop the ticker for about a second).
-    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.75
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.75
 
 
 def test_429_with_retry_after_pauses_every_thread(server: Loopback, caplog: pytest.LogCaptureFixture) -> None:
@@ -156,5 +167,5 @@ def test_each_api_key_has_its_own_budget(flavour: Flavour, server: Loopback) -> 
 
 
 def test_rate_limit_must_be_a_rate_limit() -> None:
-    with pytest.raises(TypeError, match="rate_limit must be a wassist_api_client.RateLimit"):
+    with pytest.raises(TypeError, match=r"rate_limit must be a wassist_api_client\.RateLimit"):
         Wassist(api_key=API_KEY, rate_limit=20)  # type: ignore[arg-type]
