@@ -99,6 +99,7 @@ class Wassist(_Settings):
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.HTTPTransport(verify=verify)
         budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
         retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
 
@@ -134,6 +135,7 @@ class AsyncWassist(_Settings):
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
         budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
         retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
 
