@@ -27,6 +27,7 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
     WassistError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 
@@ -78,6 +79,7 @@ __all__ = [
     "UnprocessableEntityError",
     "Wassist",
     "WassistError",
+    "WebhookVerificationError",
     "__version__",
     "apaginate",
     "paginate",
