@@ -1,8 +1,9 @@
 """RateLimit: a client-side request budget per API key, in process or shared by a fleet through Redis.
 
-The budget's bookkeeping is pyrate-limiter's sliding-window log (see _rate_limit_local and
-_rate_limit_redis); this module holds what both share: the public settings, one budget per API
-key, and the wait for a slot (time.sleep or asyncio.sleep, bounded by max_wait).
+A budget is a sliding-window log: pyrate-limiter's in-memory bucket in process (_rate_limit_local),
+a sorted set in Redis kept by one script per step (_rate_limit_redis, which says why it is not
+pyrate-limiter's RedisBucket). This module holds what both share: the public settings, one budget
+per API key, and the wait for a slot (time.sleep or asyncio.sleep, bounded by max_wait).
 """
 
 from __future__ import annotations
