@@ -1,4 +1,4 @@
-"""The exceptions every call can raise; all derive from WassistError."""
+"""The exceptions this package raises (all derive from WassistError), and how a non-2xx response becomes one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     import httpx2
 
-    from ._validation import Issue
+    from ._issues import Issue
 
 __all__ = [
     "APIConnectionError",
@@ -27,6 +27,7 @@ __all__ = [
     "ClientRateLimitError",
     "ConflictError",
     "InternalServerError",
+    "ModelValidationError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitBackendError",
@@ -81,6 +82,18 @@ class APIResponseValidationError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.issues: list[Issue] = list(issues)
+
+
+class ModelValidationError(WassistError):
+    """Data that cannot be parsed at all: a JSON object was expected and something else came.
+
+    Raised by a generated `Model.from_dict(...)` called on something other than an object; inside a
+    call, `_response_body.json_body` turns it into an `APIResponseValidationError`.
+    """
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("; ".join(str(issue) for issue in issues))
+        self.issues = issues
 
 
 class APIStatusError(APIError):
