@@ -24,11 +24,13 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientRateLimitError",
     "ConflictError",
     "InternalServerError",
     "ModelValidationError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimitBackendError",
     "RateLimitError",
     "UnprocessableEntityError",
     "WassistError",
@@ -144,6 +146,25 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
+
+
+class ClientRateLimitError(WassistError):
+    """The client's own `RateLimit` had no slot within `max_wait`: the request was not sent.
+
+    `retry_after` is how many seconds the limit expected the next slot to take, when it knew.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimitBackendError(WassistError):
+    """The shared `RateLimit`'s backend (Redis) could not be used; `url` is its URL without credentials."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class WebhookVerificationError(WassistError):
