@@ -28,8 +28,8 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
-	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/webhooks.py  # the runtime, for the oldest Python it supports
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
+	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing  # the runtime, for the oldest Python it supports
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
@@ -44,8 +44,10 @@ test-matrix: venv node_modules/.installed
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
 
-# Regenerate, start the Prism mock of openapi.json, create a link session through the client.
-demo: venv node_modules/.installed
+# Regenerate, start a mock of the API (Prism when Node is on PATH, else the package's served fake),
+# create a link session through the client.
+demo: venv
+	if command -v node >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/python -m tools.generate
 	$(BIN)/python -m tools.demo
 
