@@ -77,7 +77,7 @@ class OperationModule:
 
     method: str  # lower case, as in the spec
     path: str
-    parts: tuple[str, ...]  # ("whatsapp_link_sessions", "create"): resource package(s), then the module
+    parts: tuple[str, ...]  # ("conversations", "messages", "list_"): package(s), then the module
     operation: dict[str, Any]
 
     @property
@@ -93,20 +93,35 @@ class OperationModule:
         original = self.operation.get("x-original-operation-id", self.operation["operationId"])
         return f"{self.method.upper()} {self.path} ({original})"
 
+    @property
+    def generator_file(self) -> Path:
+        """Where openapi-python-client writes it: api/<tag>/<operationId>.py, as it turns both into identifiers."""
+        tag = PythonIdentifier(self.operation["tags"][0], prefix="tag")
+        return Path("api", tag, f"{PythonIdentifier(self.operation['operationId'], prefix='field_')}.py")
+
 
 def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
     """Every operation of a normalized spec with its module: the one place that maps operations to import paths
     (namespaces, the CLI and the change report read it; nothing else derives module names).
 
-    The module is named as the generator names it: `list` becomes `list_`, like every builtin.
+    The import path is the one tools/normalize.py chose (tools/naming.py, `x-module`).
     """
     modules: list[OperationModule] = []
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                module_name = str(PythonIdentifier(operation["operationId"], prefix="field_"))
-                modules.append(OperationModule(method, path, (operation["tags"][0], module_name), operation))
+            if isinstance(operation, dict) and "x-module" in operation:
+                parts = tuple(operation["x-module"].split("."))
+                modules.append(OperationModule(method, path, parts, operation))
     return modules
+
+
+def separation_notes(spec: dict[str, Any]) -> list[str]:
+    """One line per operation whose name had to be separated from another one's."""
+    return [
+        f"{module.method.upper()} {module.path} -> api.{module.dotted}: separated, {module.operation['x-module-separated']}"
+        for module in operation_modules(spec)
+        if module.operation.get("x-module-separated")
+    ]
 
 
 def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
@@ -147,16 +162,38 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         ]
     )
     # The generator reports dropped operations and models as warnings but still exits 0.
-    missing = sorted(
-        label for module, label in expected_endpoint_modules(spec).items() if not (output_dir / module).is_file()
-    )
+    modules = operation_modules(spec)
+    missing = sorted(module.label for module in modules if not (output_dir / module.generator_file).is_file())
     if missing or any(word in output for word in ("Warning", "Skipping", "Unable")):
         dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
+    place_endpoint_modules(modules, output_dir)
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
     return output_dir
+
+
+def place_endpoint_modules(modules: list[OperationModule], output_dir: Path) -> None:
+    """Move each endpoint module from the generator's api/<tag>/ to its package, api/<resource>/<sub>/..., each
+    package with the generator's package docstring (the same for every tag)."""
+    api = output_dir / "api"
+    placed = output_dir / "api.placed"
+    placed.mkdir()
+    shutil.move(api / "__init__.py", placed / "__init__.py")
+    sources = [module.generator_file for module in modules]
+    if len(set(sources)) != len(sources):
+        raise GenerationError("two operations would share one generated module: " + ", ".join(map(str, sources)))
+    package_init = (api / sources[0].parts[1] / "__init__.py").read_bytes() if sources else b""
+    for module, source in zip(modules, sources, strict=True):
+        target = placed.joinpath(*module.file.parts[1:])
+        for depth in range(1, len(module.parts)):
+            package = placed.joinpath(*module.parts[:depth])
+            package.mkdir(exist_ok=True)
+            (package / "__init__.py").write_bytes(package_init)
+        shutil.move(output_dir / source, target)
+    shutil.rmtree(api)
+    placed.rename(api)
 
 
 def install(fresh_dir: Path, package_dir: Path) -> None:
@@ -208,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         spec = load_normalized(args.spec)
         with tempfile.TemporaryDirectory(prefix="wassist-generate-") as work:
             fresh_dir = generate_into(spec, Path(work))
+            for note in separation_notes(spec):
+                print(note)
             if args.check:
                 lines = list(diff(generated_files(args.package_dir), generated_files(fresh_dir)))
                 if lines:
