@@ -129,6 +129,23 @@ def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
     return {module.file: module.label for module in operation_modules(spec)}
 
 
+def operations_template(modules: list[OperationModule]) -> str:
+    """What templates/endpoint_module.py.jinja needs to know of each operation beyond what the generator gives it:
+    how deep its module sits once placed (for its relative imports) and its deprecation message, if any."""
+    facts = {
+        module.generator_file.with_suffix("").relative_to("api").as_posix(): {
+            "depth": len(module.parts) - 1,
+            "deprecated": (
+                f"{module.method.upper()} {module.path} is deprecated by the API"
+                if module.operation.get("deprecated") is True
+                else ""
+            ),
+        }
+        for module in modules
+    }
+    return "{# written by tools/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
+
+
 def run(command: list[str], cwd: Path | None = None) -> str:
     # A fixed hash seed, so that nothing the tools iterate in set order can vary between runs.
     env = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -143,6 +160,9 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     """Run the generator and the formatter; return the freshly generated package directory."""
     spec_file = work_dir / "openapi.normalized.json"
     spec_file.write_text(dump_json(spec), encoding="utf-8")
+    templates = work_dir / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "_operations.jinja").write_text(operations_template(operation_modules(spec)), encoding="utf-8")
     output_dir = work_dir / "wassist_api_client"
     bin_dir = Path(sys.executable).parent
     output = run(
@@ -158,7 +178,7 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
             "--config",
             str(CONFIG),
             "--custom-template-path",
-            str(TEMPLATES),
+            str(templates),
         ]
     )
     # The generator reports dropped operations and models as warnings but still exits 0.

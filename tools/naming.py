@@ -30,7 +30,7 @@ METHOD_VERBS = {"post": "create", "put": "update", "patch": "partial_update", "d
 # the keywords, soft keywords and lower-case builtins of Python 3.10-3.13.
 KEYWORDS = frozenset(
     "and as assert async await break class continue def del elif else except finally for from global if import in "
-    "is lambda nonlocal not or pass raise return try while with yield none true false".split()
+    "is lambda nonlocal not or pass raise return try while with yield".split()
 )
 SOFT_KEYWORDS = frozenset({"match", "case", "type"})
 BUILTINS = frozenset(

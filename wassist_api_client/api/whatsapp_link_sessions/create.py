@@ -3,11 +3,11 @@ from typing import Any
 
 import httpx2
 
-from wassist_api_client import _parsing
-from wassist_api_client.client import AsyncClient, Client
-from wassist_api_client.models.whats_app_link_session import WhatsAppLinkSession
-from wassist_api_client.models.whats_app_link_session_request import WhatsAppLinkSessionRequest
-from wassist_api_client.types import Response
+from ... import _parsing
+from ...client import AsyncClient, Client
+from ...models.whats_app_link_session import WhatsAppLinkSession
+from ...models.whats_app_link_session_request import WhatsAppLinkSessionRequest
+from ...types import Response
 
 
 def _get_kwargs(

@@ -1,0 +1,121 @@
+"""`make generate` on a small spec of the naming patterns: the exact import paths the issue asks for, nested
+sub-packages that import, reserved words, separated names said in the output, and PEP 702 deprecations."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES, spec_of
+from tools import generate
+from tools.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = "naming_client"
+MORE_NAMES = {
+    "GET /api/lambda/functions/": "lambda_.functions",  # a keyword resource keeps its operations
+    "GET /api/type/": "type_.list_",  # a soft keyword and builtin
+    "POST /api/type/": "type_.create",
+    "GET /api/v1/2fa/": "n2fa.retrieve",
+    "GET /api/v1/user-groups/": "user_groups.retrieve",
+    "GET /api/v1/User_Groups/": "user_groups_2.retrieve",  # separated, and the output says so
+    "GET /api/v1/café/": "cafe.retrieve",
+    "GET /api/v1/agents/{id}/old/": "agents.old",  # deprecated
+}
+EXPECTED = {**WASSIST_NAMES, **MORE_NAMES}
+SPEC = spec_of(EXPECTED, lists={*WASSIST_LISTS, "GET /api/type/"}, deprecated={"GET /api/v1/agents/{id}/old/"})
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("naming")
+    spec_file = root / "naming.json"
+    spec_file.write_text(json.dumps(SPEC, ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "tools.generate", "--spec", str(spec_file), "--package-dir", str(root / PACKAGE)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root, result.stdout
+
+
+@pytest.fixture(scope="module")
+def package(generated: tuple[Path, str]) -> ModuleType:
+    sys.path.insert(0, str(generated[0]))
+    try:
+        return importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(generated[0]))
+
+
+@pytest.mark.slow
+def test_generation_gives_exactly_the_import_paths_asked_for(generated: tuple[Path, str], package: ModuleType) -> None:
+    root, _ = generated
+    modules = sorted(
+        name[len(f"{PACKAGE}.api.") :]
+        for name in (m.name for m in pkgutil.walk_packages(package.__path__, f"{PACKAGE}."))
+        if name.startswith(f"{PACKAGE}.api.") and not (root / name.replace(".", "/")).is_dir()
+    )
+    assert modules == sorted(EXPECTED.values())
+    # the one map other tools read agrees, file by file
+    assert {f"{m.method.upper()} {m.path}": m.dotted for m in generate.operation_modules(normalize(SPEC))} == EXPECTED
+    for dotted in EXPECTED.values():
+        module = importlib.import_module(f"{PACKAGE}.api.{dotted}")
+        assert all(callable(getattr(module, name)) for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"))
+
+
+@pytest.mark.slow
+def test_nested_modules_import_the_package_s_own_models(package: ModuleType) -> None:
+    messages = importlib.import_module(f"{PACKAGE}.api.conversations.messages.create")
+    assert messages.Thing is importlib.import_module(f"{PACKAGE}.models").Thing
+    assert messages.Client.__module__ == f"{PACKAGE}.client"
+
+
+@pytest.mark.slow
+def test_the_output_says_which_names_were_separated(generated: tuple[Path, str]) -> None:
+    _, output = generated
+    separated = [line for line in output.splitlines() if "separated" in line]
+    assert separated == [
+        "GET /api/v1/User_Groups/ -> api.user_groups_2.retrieve: separated, "
+        "user_groups_2 (segment 'User_Groups': user_groups was taken)"
+    ]
+
+
+@pytest.mark.slow
+def test_a_deprecated_operation_warns_at_runtime_and_only_it(package: ModuleType) -> None:
+    old = importlib.import_module(f"{PACKAGE}.api.agents.old")
+    message = "GET /api/v1/agents/{id}/old/ is deprecated by the API"
+    for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
+        assert getattr(old, name).__deprecated__ == message
+    with pytest.warns(DeprecationWarning, match=r"^GET /api/v1/agents/\{id\}/old/ is deprecated by the API$"):
+        with pytest.raises(AttributeError):  # the warning comes first; no client, no request
+            old.sync("1", client=None)
+    fresh = importlib.import_module(f"{PACKAGE}.api.agents.duplicate")
+    assert not hasattr(fresh.sync, "__deprecated__")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        with pytest.raises(AttributeError):
+            fresh.sync("1", client=None, body=None)
+
+
+@pytest.mark.slow
+def test_a_type_checker_reports_the_use_of_a_deprecated_operation(generated: tuple[Path, str]) -> None:
+    root, _ = generated
+    user = root / "uses_deprecated.py"
+    user.write_text(
+        f"from {PACKAGE}.api.agents import duplicate, old\n\n\n"
+        "def call(client: object) -> None:\n"
+        "    old.sync('1', client=client)  # type: ignore[arg-type]\n"
+        "    duplicate.sync('1', client=client, body=None)  # type: ignore[arg-type]\n"
+    )
+    mypy = [sys.executable, "-m", "mypy", "--enable-error-code", "deprecated", "--no-incremental", str(user)]
+    result = subprocess.run(mypy, cwd=root, capture_output=True, text=True, check=False)
+    reported = [line for line in result.stdout.splitlines() if "[deprecated]" in line]
+    assert len(reported) == 1, result.stdout
+    assert "uses_deprecated.py:5:" in reported[0] and "is deprecated by the API" in reported[0]
