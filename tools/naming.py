@@ -2,8 +2,9 @@
 
 A pure function of the spec's paths, their methods and whether each GET answers with a list:
 
-- the API prefix is the run of leading static segments every path shares; version segments (`v1`, `v1.0`, `v2`)
-  before the first path parameter are dropped, so they are never a resource;
+- the API prefix is what comes before the version segment (`v1`, `v1.0`, `v2`) in every path that has one, or,
+  without versions, the run of leading static segments every path shares; version segments before a path's first
+  parameter are dropped, so they are never a resource;
 - the first segment after the prefix is the resource (a package); a later literal segment is a collection (a
   sub-package) when a path parameter follows it in some path or its own path answers GET with a list, otherwise it
   names an action;
@@ -84,24 +85,34 @@ def identifier(raw: str) -> str:
 
 
 def api_prefix(paths: Iterable[str]) -> list[str]:
-    """The longest run of leading static segments shared by every path (version segments left out), shortened until
-    each path has a static segment (its resource) right after it."""
-    split = [_unversioned(path) for path in paths]
-    prefix: list[str] = []
-    for column in zip(*split, strict=False):  # stops at the shortest path
-        if len(set(column)) != 1 or _is_param(column[0]):
-            break
-        prefix.append(column[0])
+    """The segments before the version, shared by every path that has one (`/api/v1/...` -> `api`); in a spec
+    without versions, the longest run of leading static segments shared by every path, shortened until each path
+    has a static segment (its resource) right after it."""
+    split = [_segments(path) for path in paths]
+    heads = [segments[: _version_at(segments)] for segments in split if _version_at(segments) is not None]
+    if heads:
+        return _common(heads)
+    prefix = _common(split)
     while prefix and any(len(s) <= len(prefix) or _is_param(s[len(prefix)]) for s in split):
         prefix.pop()
     return prefix
+
+
+def resource_path(path: str, prefix: list[str]) -> list[str]:
+    """A path's segments from its resource on: without the prefix (where it has it) and without version segments
+    before its first parameter."""
+    segments = _segments(path)
+    if segments[: len(prefix)] == prefix:
+        segments = segments[len(prefix) :]
+    first_param = next((i for i, s in enumerate(segments) if _is_param(s)), len(segments))
+    return [s for i, s in enumerate(segments) if i >= first_param or not VERSION.fullmatch(s)]
 
 
 def name_operations(operations: Iterable[Operation]) -> dict[tuple[str, str], Named]:
     """(method, path) -> its import path below `api`, for every operation; NamingError names each path it cannot."""
     ops = list(operations)
     prefix = api_prefix(op.path for op in ops)
-    rests = {op.path: _unversioned(op.path)[len(prefix) :] for op in ops}
+    rests = {op.path: resource_path(op.path, prefix) for op in ops}
     bad = sorted({path for path, rest in rests.items() if not rest or _is_param(rest[0])})
     if bad:
         where = "/" + "/".join(prefix)
@@ -168,10 +179,27 @@ def _shape(segment: str) -> str:
     return "{}" if _is_param(segment) else segment
 
 
-def _unversioned(path: str) -> list[str]:
-    segments = [segment for segment in path.split("/") if segment]
-    first_param = next((i for i, s in enumerate(segments) if _is_param(s)), len(segments))
-    return [s for i, s in enumerate(segments) if i >= first_param or not VERSION.fullmatch(s)]
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment]
+
+
+def _version_at(segments: list[str]) -> int | None:
+    """The index of the first version segment among the leading static ones, if there is one."""
+    for index, segment in enumerate(segments):
+        if _is_param(segment):
+            return None
+        if VERSION.fullmatch(segment):
+            return index
+    return None
+
+
+def _common(split: list[list[str]]) -> list[str]:
+    prefix: list[str] = []
+    for column in zip(*split, strict=False):  # stops at the shortest
+        if len(set(column)) != 1 or _is_param(column[0]):
+            break
+        prefix.append(column[0])
+    return prefix
 
 
 def _rank(raw: str) -> tuple[int, str]:

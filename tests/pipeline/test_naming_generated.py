@@ -8,14 +8,18 @@ import json
 import pkgutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
 
+from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES, spec_of
 from tools import generate
+from tools.naming import api_prefix
 from tools.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +123,46 @@ def test_a_type_checker_reports_the_use_of_a_deprecated_operation(generated: tup
     reported = [line for line in result.stdout.splitlines() if "[deprecated]" in line]
     assert len(reported) == 1, result.stdout
     assert "uses_deprecated.py:5:" in reported[0] and "is deprecated by the API" in reported[0]
+
+
+IMPORT_ALL = (
+    "import importlib, pkgutil, sys\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    f"package = importlib.import_module({PACKAGE!r})\n"
+    "for module in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+    "    importlib.import_module(module.name)\n"
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=2, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(shape=spec_shapes())
+@example(shape=WORST_CASE)
+def test_adversarial_specs_generate_import_and_keep_their_names_when_a_path_is_added(shape: SpecShape) -> None:
+    spec = spec_of(shape.keys(), lists=shape.lists())
+    prefix = api_prefix(path for _, path, _ in shape.operations)
+    unrelated = "/" + "/".join([*prefix, shape.unrelated_resource(), "{p0}"]) + "/"
+    extended = spec_of([*shape.keys(), f"GET {unrelated}", f"DELETE {unrelated}"], lists=shape.lists())
+    with tempfile.TemporaryDirectory(prefix="naming-") as work:
+        roots = {"spec": Path(work) / "spec", "extended": Path(work) / "extended"}
+        running = {}
+        for name, document in (("spec", spec), ("extended", extended)):
+            roots[name].mkdir()
+            (roots[name] / "spec.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+            command = [sys.executable, "-m", "tools.generate", "--spec", str(roots[name] / "spec.json")]
+            command += ["--package-dir", str(roots[name] / PACKAGE)]
+            running[name] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for name, process in running.items():
+            output, _ = process.communicate(timeout=240)
+            assert process.returncode == 0, output.decode()
+            imported = subprocess.run(
+                [sys.executable, "-c", IMPORT_ALL, str(roots[name])], capture_output=True, text=True, check=False
+            )
+            assert imported.returncode == 0, imported.stderr
+        before = {(m.method, m.path): m for m in generate.operation_modules(normalize(spec))}
+        after = {(m.method, m.path): m for m in generate.operation_modules(normalize(extended))}
+        assert {key: after[key].parts for key in before} == {key: m.parts for key, m in before.items()}
+        for module in after.values():
+            assert (roots["extended"] / PACKAGE / module.file).is_file(), module.label
+        for module in before.values():
+            assert (roots["spec"] / PACKAGE / module.file).is_file(), module.label

@@ -5,7 +5,9 @@ from __future__ import annotations
 import keyword
 
 import pytest
+from hypothesis import example, given, settings
 
+from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES
 from tools.naming import BUILTINS, RESERVED, Named, NamingError, Operation, api_prefix, identifier, name_operations
 
@@ -38,6 +40,9 @@ def test_the_names_the_issue_gives_for_wassist_paths() -> None:
         (["/a/", "/a/{id}/"], []),  # every path keeps a static segment after the prefix
         (["/svc/api/a/", "/svc/api/b/"], ["svc", "api"]),
         (["/a/{id}/v2/"], []),  # a version after a parameter stays
+        (["/api/v1/agents/byoa/", "/api/v1/agents/x/"], ["api"]),  # the version ends the prefix
+        (["/api/v1/agents/", "/health/"], ["api"]),  # only the paths with a version decide it
+        (["/api/agents/byoa/", "/api/agents/x/"], ["api", "agents"]),  # without one, what all paths share
     ],
 )
 def test_the_api_prefix_comes_from_the_paths(paths: list[str], prefix: list[str]) -> None:
@@ -164,6 +169,15 @@ def test_a_name_depends_only_on_paths_below_its_resource() -> None:
     assert {key: after[key] for key in before} == before
 
 
+def test_a_path_outside_the_api_prefix_renames_nothing() -> None:
+    after = name_operations([*WASSIST, Operation("get", "/health/"), Operation("get", "/metrics/{name}/")])
+    assert {key: after[key] for key in name_operations(WASSIST)} == name_operations(WASSIST)
+    assert (after["get", "/health/"].parts, after["get", "/metrics/{name}/"].parts) == (
+        ("health", "retrieve"),
+        ("metrics", "retrieve"),
+    )
+
+
 def test_an_action_path_that_gains_a_list_becomes_a_collection() -> None:
     before = names_of("POST /r/{id}/notes/")
     after = names_of("POST /r/{id}/notes/", "GET /r/{id}/notes/", lists=("GET /r/{id}/notes/",))
@@ -173,3 +187,25 @@ def test_an_action_path_that_gains_a_list_becomes_a_collection() -> None:
 def test_a_path_without_a_resource_is_an_error_naming_it() -> None:
     with pytest.raises(NamingError, match=r"^/\{org\}/x/: no resource segment after the API prefix /$"):
         name_operations([Operation("get", "/{org}/x/"), Operation("get", "/x/")])
+
+
+# --- properties over adversarial specs (generation itself: tests/pipeline/test_naming_generated.py) ---------------
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None)
+@given(shape=spec_shapes())
+@example(shape=WORST_CASE)
+def test_every_spec_gets_valid_distinct_and_stable_names(shape: SpecShape) -> None:
+    ops = [Operation(method, path, is_list) for method, path, is_list in shape.operations]
+    named = name_operations(ops)
+    full = [name.parts for name in named.values()]
+    assert len(set(full)) == len(full) == len(ops)  # one module per operation
+    for parts in full:
+        assert all(part.isidentifier() and part.isascii() and part not in RESERVED for part in parts), parts
+        assert not keyword.iskeyword(parts[-1]) and not keyword.issoftkeyword(parts[-1])
+    packages = {parts[:depth] for parts in full for depth in range(1, len(parts))}
+    assert not packages & set(full)  # no module shares its name with a sub-package beside it
+    prefix = api_prefix(op.path for op in ops)
+    unrelated = "/" + "/".join([*prefix, shape.unrelated_resource(), "{p0}", "x"]) + "/"
+    more = name_operations([*ops, Operation("get", unrelated), Operation("post", unrelated)])
+    assert {key: more[key] for key in named} == named
