@@ -118,9 +118,9 @@ def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
 def separation_notes(spec: dict[str, Any]) -> list[str]:
     """One line per operation whose name had to be separated from another one's."""
     return [
-        f"{module.method.upper()} {module.path} -> api.{module.dotted}: separated, {module.operation['x-module-separated']}"
+        f"{module.method.upper()} {module.path} -> api.{module.dotted}: separated, {note}"
         for module in operation_modules(spec)
-        if module.operation.get("x-module-separated")
+        if (note := module.operation.get("x-module-separated"))
     ]
 
 
@@ -143,7 +143,9 @@ def operations_template(modules: list[OperationModule]) -> str:
         }
         for module in modules
     }
-    return "{# written by tools/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
+    return (
+        "{# written by tools/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
+    )
 
 
 def run(command: list[str], cwd: Path | None = None) -> str:

@@ -29,18 +29,23 @@ METHOD_ORDER = ("get", "post", "put", "patch", "delete", "head", "options", "tra
 METHOD_VERBS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
 # Fixed lists rather than `keyword`/`builtins` of the running Python, so that names do not depend on its version:
 # the keywords, soft keywords and lower-case builtins of Python 3.10-3.13.
-KEYWORDS = frozenset(
-    "and as assert async await break class continue def del elif else except finally for from global if import in "
-    "is lambda nonlocal not or pass raise return try while with yield".split()
-)
+# fmt: off
+KEYWORDS = frozenset({
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
+    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
+    "raise", "return", "try", "while", "with", "yield",
+})
 SOFT_KEYWORDS = frozenset({"match", "case", "type"})
-BUILTINS = frozenset(
-    "abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex "
-    "copyright credits delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr "
-    "globals hasattr hash help hex id input int isinstance issubclass iter len license list locals map max "
-    "memoryview min next object oct open ord pow print property quit range repr reversed round set setattr slice "
-    "sorted staticmethod str sum super tuple type vars zip".split()
-)
+BUILTINS = frozenset({
+    "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable",
+    "chr", "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod",
+    "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr", "globals", "hasattr",
+    "hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass", "iter", "len", "license", "list",
+    "locals", "map", "max", "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property",
+    "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum",
+    "super", "tuple", "type", "vars", "zip",
+})
+# fmt: on
 RESERVED = KEYWORDS | SOFT_KEYWORDS | BUILTINS
 
 

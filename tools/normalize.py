@@ -620,7 +620,9 @@ def module_paths(spec: Json) -> dict[str, str]:
         named = _named(spec, operations)
     except NamingError:
         return {}
-    return {f"{method.upper()} {path}": "api." + ".".join(named[method, path].parts) for method, path, _, _ in operations}
+    return {
+        f"{method.upper()} {path}": "api." + ".".join(named[method, path].parts) for method, path, _, _ in operations
+    }
 
 
 if __name__ == "__main__":

@@ -97,9 +97,9 @@ def test_a_deprecated_operation_warns_at_runtime_and_only_it(package: ModuleType
     message = "GET /api/v1/agents/{id}/old/ is deprecated by the API"
     for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
         assert getattr(old, name).__deprecated__ == message
-    with pytest.warns(DeprecationWarning, match=r"^GET /api/v1/agents/\{id\}/old/ is deprecated by the API$"):
-        with pytest.raises(AttributeError):  # the warning comes first; no client, no request
-            old.sync("1", client=None)
+    warns = pytest.warns(DeprecationWarning, match=r"^GET /api/v1/agents/\{id\}/old/ is deprecated by the API$")
+    with warns, pytest.raises(AttributeError):  # the warning comes first; no client, no request
+        old.sync("1", client=None)
     fresh = importlib.import_module(f"{PACKAGE}.api.agents.duplicate")
     assert not hasattr(fresh.sync, "__deprecated__")
     with warnings.catch_warnings():

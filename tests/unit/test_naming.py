@@ -11,9 +11,7 @@ from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES
 from tools.naming import BUILTINS, RESERVED, Named, NamingError, Operation, api_prefix, identifier, name_operations
 
-WASSIST = [
-    Operation(key.split()[0].lower(), key.split()[1], is_list=key in WASSIST_LISTS) for key in WASSIST_NAMES
-]
+WASSIST = [Operation(key.split()[0].lower(), key.split()[1], is_list=key in WASSIST_LISTS) for key in WASSIST_NAMES]
 
 
 def dotted(named: dict[tuple[str, str], Named]) -> dict[str, str]:
@@ -154,7 +152,10 @@ def test_a_module_never_takes_a_sub_package_name() -> None:
 
 def test_two_operations_with_one_name_are_separated_in_path_order() -> None:
     assert names_of("GET /r/", "GET /r/{id}/") == {"GET /r/": "r.retrieve", "GET /r/{id}/": "r.retrieve_2"}
-    assert names_of("POST /r/{id}/copy/", "POST /r/copy/") == {"POST /r/copy/": "r.copy", "POST /r/{id}/copy/": "r.copy_2"}
+    assert names_of("POST /r/{id}/copy/", "POST /r/copy/") == {
+        "POST /r/copy/": "r.copy",
+        "POST /r/{id}/copy/": "r.copy_2",
+    }
 
 
 def test_a_name_depends_only_on_paths_below_its_resource() -> None:

@@ -127,7 +127,11 @@ def test_a_path_without_a_static_first_segment_is_reported() -> None:
 @pytest.mark.parametrize(
     ("key", "operation_id", "module"),
     [
-        ("POST /api/v1/whatsapp-link-sessions/", "api_v1_whatsapp_link_sessions_create", "whatsapp_link_sessions.create"),
+        (
+            "POST /api/v1/whatsapp-link-sessions/",
+            "api_v1_whatsapp_link_sessions_create",
+            "whatsapp_link_sessions.create",
+        ),
         ("GET /api/v1/agents/{id}/", "api_v1_agents_retrieve", "agents.retrieve"),
         ("POST /api/v1/agents/{id}/publish/", "api_v1_agents_publish_create", "agents.publish"),
         ("GET /api/v1/agents/{id}/", "getAgentById", "agents.retrieve"),  # named by its path, not its id
