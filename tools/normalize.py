@@ -617,16 +617,19 @@ def _named(spec: Json, operations: list[tuple[str, str, Json, Json]]) -> dict[tu
 
 
 def module_paths(spec: Json) -> dict[str, str]:
-    """`METHOD /path` -> `api.<...>` for every operation of a spec as published (not normalized): what the change
-    report compares. Empty when the spec's paths cannot be named (normalizing it then fails naming them)."""
-    operations = list(_operations(spec))
+    """`METHOD /path` -> `api.<...>` for every operation of a spec as published: what the change report compares.
+    The import paths `make generate` would give it; for a spec the normalizer refuses, those of its paths as they
+    are (empty if they cannot be named either)."""
     try:
-        named = _named(spec, operations)
-    except NamingError:
-        return {}
-    return {
-        f"{method.upper()} {path}": "api." + ".".join(named[method, path].parts) for method, path, _, _ in operations
-    }
+        normalized = normalize(spec)
+    except NormalizationError:
+        normalized = _copy(spec)
+        try:
+            named = _named(normalized, list(_operations(normalized)))
+        except NamingError:
+            return {}
+        return {f"{method.upper()} {path}": "api." + ".".join(parts.parts) for (method, path), parts in named.items()}
+    return {f"{method.upper()} {path}": "api." + op["x-module"] for method, path, _, op in _operations(normalized)}
 
 
 # --- rule 6: webhook payloads -------------------------------------------------------------------------------------
