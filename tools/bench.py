@@ -70,6 +70,7 @@ LIST_ITEMS = 1000
 
 TARGETS = {
     "percall_mock": 1.05,
+    "percall_fake": 3.0,
     "percall_loopback": 1.03,
     "import": 1.20,
     "import_large": 1.20,
@@ -431,10 +432,30 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             clock=settings.clock,
         )
         interleave(generated, baseline, lambda: sync(client=plain, body=body), settings.rounds)
-        return [pair, stack, generated]
+        return [pair, stack, generated, _percall_fake(candidate, sync, body, inner, settings)]
     finally:
         _close(client)
         raw.close()
+
+
+def _percall_fake(on_mock: Callable[[], object], sync: Any, body: Any, inner: int, settings: Settings) -> Pair:
+    """The same call answered by wassist_api_client.testing.WassistFake (checks the request, builds the answer from
+    the spec) instead of a hand-written MockTransport handler."""
+    fake = importlib.import_module(f"{PACKAGE}.testing").WassistFake()
+    client = fake.client(api_key=API_KEY, base_url=BASE_URL)
+    pair = Pair(
+        "percall_fake",
+        "per call, through testing.WassistFake",
+        "the call on a MockTransport handler",
+        "the call on WassistFake.transport",
+        inner=inner,
+        clock=settings.clock,
+        target=TARGETS["percall_fake"],
+    )
+    try:
+        return interleave(pair, on_mock, lambda: sync(client=client, body=body), settings.rounds)
+    finally:
+        _close(client)
 
 
 @contextlib.contextmanager
