@@ -71,8 +71,8 @@ class WassistFake:
         self._counts: dict[str, int] = defaultdict(int)
         self._canned: dict[str, Answer] = {}
         self._scripts: dict[str, deque[_Scripted]] = defaultdict(deque)
-        self.transport = FakeTransport(self)
-        self.async_transport = FakeAsyncTransport(self)
+        self.transport = FakeTransport(self.handle)
+        self.async_transport = FakeAsyncTransport(self.handle)
 
     def __repr__(self) -> str:
         return f"<WassistFake of {self.package}: {len(self.operations.all)} operations, {len(self._calls)} calls>"
