@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES
@@ -193,7 +193,8 @@ def test_a_path_without_a_resource_is_an_error_naming_it() -> None:
 # --- properties over adversarial specs (generation itself: tests/pipeline/test_naming_generated.py) ---------------
 
 
-@settings(max_examples=150, derandomize=True, deadline=None, database=None)
+# no health checks: on a loaded machine the strategy's speed is not what this test is about
+@settings(max_examples=150, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(shape=spec_shapes())
 @example(shape=WORST_CASE)
 def test_every_spec_gets_valid_distinct_and_stable_names(shape: SpecShape) -> None:
