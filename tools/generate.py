@@ -27,6 +27,7 @@ from typing import Any
 
 from openapi_python_client.strings import PythonIdentifier
 
+from tools import cli_table
 from tools.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models")
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py")
+GENERATED_FILES = ("client.py", "errors.py", "types.py", "_cli_commands.py")  # the last: tools/cli_table.py
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
 
 
@@ -153,6 +154,11 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     if missing or any(word in output for word in ("Warning", "Skipping", "Unable")):
         dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
+    try:
+        table = cli_table.commands(spec, operation_modules(spec))
+    except cli_table.CommandTableError as error:
+        raise GenerationError(f"the `wassist` command table: {error}") from error
+    (output_dir / "_cli_commands.py").write_text(cli_table.render(table), encoding="utf-8")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
