@@ -176,6 +176,13 @@ def _option(spec: Json, key: str, described: Json, location: str, taken: set[str
 def _kind(spec: Json, schema: Json) -> tuple[str, tuple[str, ...], bool]:
     """What the option parses: (kind, enum choices, repeatable)."""
     schema = _resolve(spec, schema)
+    alternatives = schema.get("oneOf") or schema.get("anyOf") or []
+    not_null = [member for member in alternatives if not _is_null(spec, member)]
+    if len(not_null) == 1:  # a nullable field: the option gives the value
+        return _kind(spec, not_null[0])
+    kinds = [_kind(spec, member) for member in not_null]
+    if kinds and all(kind == "enum" for kind, _, _ in kinds):  # drf-spectacular's LanguageEnum | BlankEnum
+        return "enum", tuple(choice for _, choices, _ in kinds for choice in choices), False
     if schema.get("type") == "array":
         kind, choices, nested = _kind(spec, schema.get("items") or {})
         return ("json", (), False) if nested or kind == "json" else (kind, choices, True)
@@ -188,9 +195,16 @@ def _kind(spec: Json, schema: Json) -> tuple[str, tuple[str, ...], bool]:
     return _JSON_TYPES.get(json_type or "", "json"), (), False
 
 
+def _is_null(spec: Json, schema: Json) -> bool:
+    schema = _resolve(spec, schema)
+    return schema.get("type") == "null" or schema.get("enum") == [None]
+
+
 def _help(described: Json, schema: Json) -> str:
-    text = described.get("description") or schema.get("description") or schema.get("format") or ""
-    return " ".join(str(text).split())
+    # An enum's own description only lists its values, which the choices already show.
+    own = None if schema.get("enum") else schema.get("description")
+    text = " ".join(str(described.get("description") or own or schema.get("format") or "").split())
+    return "" if schema.get("enum") and text.startswith("* `") else text  # drf-spectacular's list of the values
 
 
 def _resolve(spec: Json, node: Json) -> Json:

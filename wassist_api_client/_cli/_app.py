@@ -95,7 +95,8 @@ def _global_options() -> list[click.Parameter]:
 
 def _option(index: int, param: Param) -> click.Option:
     required = "[required unless in --json]" if param.required and param.location == "body" else ""
-    text = f"{param.help}  {required}".strip()
+    repeat = "[repeatable]" if param.multiple else ""
+    text = "  ".join(part for part in (param.help, repeat, required) if part)
     dest = f"p{index}"
     if param.kind == "boolean":
         return click.Option([f"--{param.name}/--no-{param.name}", dest], default=None, help=text)
@@ -105,7 +106,8 @@ def _option(index: int, param: Param) -> click.Option:
 
 
 def _help(command: Command) -> str:
-    lines = [command.description or command.summary or command.operation, "", f"\b\n{command.operation}"]
+    about = command.description or command.summary
+    lines = [about, "", f"\b\n{command.operation}"] if about else [f"\b\n{command.operation}"]
     if command.arguments:
         width = max(len(argument.name) for argument in command.arguments) + 2
         lines += ["", "\b\nArguments:"]
@@ -137,9 +139,8 @@ def _leaf(command: Command) -> click.Command:
             f"--{p.name}"
             for p in command.options
             if p.location == "body" and p.required and body_fields[p.key] in (None, ())
-            if not (isinstance(body_json, dict) and p.key in body_json)
         ]
-        if command.body_required and missing:
+        if command.body_required and body_json is None and missing:  # with --json, the API judges the body
             raise click.UsageError(f"Missing option {', '.join(missing)} (or the whole body with --json).", ctx)
         _run.execute(
             command,

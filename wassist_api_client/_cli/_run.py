@@ -49,8 +49,7 @@ def execute(
             "no API key: set the WASSIST_API_KEY environment variable "
             "(there is no --api-key option: it would leave the key in your shell history)"
         )
-    if settings.verbose:
-        _log_requests()
+    _log_to_stderr(verbose=settings.verbose)
     module = importlib.import_module(f"{_PACKAGE}.api.{command.module}")
     hints = _hints(module)
     kwargs: dict[str, Any] = dict(path)
@@ -100,11 +99,12 @@ def silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def _log_requests() -> None:
+def _log_to_stderr(*, verbose: bool) -> None:
+    """Warnings (a body that does not fit its model) always; each request with -v (the runtime never logs keys)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("wassist: %(message)s"))
     _logger.addHandler(handler)
-    _logger.setLevel(logging.DEBUG)
+    _logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _hints(module: ModuleType) -> dict[str, Any]:
