@@ -130,6 +130,13 @@ def test_the_console_script_is_the_same_command_line() -> None:
 
     assert completed.returncode == 0, completed.stderr
     assert "whatsapp-link-sessions" in completed.stdout
+    assert_clean(completed.stdout, completed.stderr)
+
+
+def test_importing_the_package_imports_no_cli_dependency() -> None:
+    result = Cli().python("import sys, wassist_api_client; print(sorted({'click', 'wassist_api_client._cli'} & set(sys.modules)))")
+
+    assert result.stdout == "[]\n"
 
 
 # --- against Prism ----------------------------------------------------------------------------------------------
