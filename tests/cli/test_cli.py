@@ -134,7 +134,8 @@ def test_the_console_script_is_the_same_command_line() -> None:
 
 
 def test_importing_the_package_imports_no_cli_dependency() -> None:
-    result = Cli().python("import sys, wassist_api_client; print(sorted({'click', 'wassist_api_client._cli'} & set(sys.modules)))")
+    program = "import sys, wassist_api_client; print(sorted({'click', 'wassist_api_client._cli'} & set(sys.modules)))"
+    result = Cli().python(program)
 
     assert result.stdout == "[]\n"
 
