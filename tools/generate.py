@@ -37,8 +37,9 @@ TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models")
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
-# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py", "_cli_commands.py")  # the last: tools/cli_table.py
+# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched. `_cli_commands.py` is the
+# `wassist` command table (tools/cli_table.py).
+GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py", "_cli_commands.py")
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
 
 
