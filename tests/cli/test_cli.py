@@ -201,9 +201,9 @@ def test_typed_options_reach_the_wire(cli_for: Callable[[Path], Cli], server: Lo
     server.reply(Reply(201, {"id": 1, "text": "hi"}), Reply(200, {"count": 0, "next": None, "results": []}))
 
     created = messages.run(
-        "messages", "create", "--text", "hi", "--kind", "image", "--send-at", "2026-01-31T12:00:00Z",
-        "--body-timeout", "30", "--body-json", '{"a": [1]}', "--tags", "x", "--tags", "y", "--no-urgent",
-        "--timeout", "10", "--base-url", server.url,
+        "messages", "create", "--text", "hi", "--kind", "audio", "--body-kind", "image",
+        "--send-at", "2026-01-31T12:00:00Z", "--body-timeout", "30", "--body-json", '{"a": [1]}',
+        "--tags", "x", "--tags", "y", "--no-urgent", "--timeout", "10", "--base-url", server.url,
     )  # fmt: skip
     listed = messages.run(
         "messages", "list", "--since", "2026-01-31T12:00:00+01:00", "--query-timeout", "5", "--kind", "text",
@@ -220,6 +220,7 @@ def test_typed_options_reach_the_wire(cli_for: Callable[[Path], Cli], server: Lo
         "tags": ["x", "y"],
         "urgent": False,
     }
+    assert query(server.seen[0]) == {"kind": ["audio"]}  # the query parameter; the body field is --body-kind
     assert query(server.seen[1]) == {
         "since": ["2026-01-31T12:00:00+01:00"],
         "timeout": ["5"],

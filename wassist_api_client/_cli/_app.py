@@ -133,20 +133,18 @@ def _leaf(command: Command) -> click.Command:
     def callback(**values: Any) -> None:
         ctx = click.get_current_context()
         settings = {**ctx.find_root().params, **{k: v for k, v in values.items() if v is not None}}
-        body_fields = {p.key: values[f"p{i}"] for i, p in enumerate(command.options) if p.location == "body"}
+        given = [(p, values[f"p{i}"]) for i, p in enumerate(command.options)]
+        body_fields = [(p, value) for p, value in given if p.location == "body" and value not in (None, ())]
         body_json = values.get("body_json")
-        missing = [
-            f"--{p.name}"
-            for p in command.options
-            if p.location == "body" and p.required and body_fields[p.key] in (None, ())
-        ]
+        named = {p.key for p, _ in body_fields}
+        missing = [f"--{p.name}" for p in command.options if p.location == "body" and p.required and p.key not in named]
         if command.body_required and body_json is None and missing:  # with --json, the API judges the body
             raise click.UsageError(f"Missing option {', '.join(missing)} (or the whole body with --json).", ctx)
         _run.execute(
             command,
             path={a.key: values[f"a{i}"] for i, a in enumerate(command.arguments)},
-            query=[(p, values[f"p{i}"]) for i, p in enumerate(command.options) if p.location == "query"],
-            body_fields=[(p, value) for p in command.options if (value := body_fields.get(p.key)) not in (None, ())],
+            query=[(p, value) for p, value in given if p.location == "query"],
+            body_fields=body_fields,
             body_json=body_json,
             data=values.get("data"),
             all_pages=bool(values.get("all_pages")),
