@@ -27,6 +27,7 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from tools import cli_table
 from tools.normalize import SCHEMA_REF, normalize, webhook_payloads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +37,16 @@ TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models")
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
-# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py", "openapi.normalized.json")
+# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched. `_cli_commands.py` is the
+# `wassist` command table (tools/cli_table.py).
+GENERATED_FILES = (
+    "client.py",
+    "errors.py",
+    "types.py",
+    "webhook_events.py",
+    "openapi.normalized.json",
+    "_cli_commands.py",
+)
 # The normalized spec shipped as package data (for wassist_api_client.testing), with each operation's module.
 SHIPPED_SPEC = "openapi.normalized.json"
 OPERATION_MODULES_KEY = "x-operation-modules"
@@ -234,6 +243,11 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
     place_endpoint_modules(modules, output_dir)
     (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
+    try:
+        table = cli_table.commands(spec, operation_modules(spec))
+    except cli_table.CommandTableError as error:
+        raise GenerationError(f"the `wassist` command table: {error}") from error
+    (output_dir / "_cli_commands.py").write_text(cli_table.render(table), encoding="utf-8")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
