@@ -12,7 +12,7 @@ venv: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev --extra cli
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -28,8 +28,8 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
-	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing  # the runtime, for the oldest Python it supports
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
+	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing  # the runtime, for the oldest Python it supports
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
