@@ -28,6 +28,7 @@ from typing import Any
 from openapi_python_client.strings import PythonIdentifier
 
 from tools.normalize import normalize
+from tools.spec_diff import parse_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "wassist_api_client"
@@ -62,7 +63,7 @@ def dump_json(document: Any) -> str:
 
 
 def load_normalized(spec_path: Path) -> dict[str, Any]:
-    spec: dict[str, Any] = normalize(json.loads(spec_path.read_text(encoding="utf-8")))
+    spec: dict[str, Any] = normalize(parse_spec_text(spec_path.read_text(encoding="utf-8")))
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
             media_types = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from openapi_python_client.strings import ClassName, pascal_case
+
 Json = dict[str, Any]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -63,6 +65,7 @@ def normalize(spec: Json) -> Json:
     _split_read_write(out, operations)
     _binary_only_in_requests(out, operations)
     _tag_and_name(out, operations, errors)
+    _hoist_colliding_inline_models(out)
     if errors:
         raise NormalizationError("\n".join(errors))
     return out
@@ -628,6 +631,60 @@ def _tag_and_name(spec: Json, operations: list[tuple[str, str, Json, Json]], err
     described = {tag.get("name"): tag for tag in spec.get("tags") or [] if isinstance(tag, dict)}
     used = dict.fromkeys(resource for resource, _ in owners)
     spec["tags"] = [described.get(resource, {"name": resource}) for resource in used]
+
+
+# --- rule 5: inline models named like a component -----------------------------------------------------------------
+
+
+def _is_inline_class(node: Any) -> bool:
+    """A schema the generator makes a class of where it stands (an object or an enum that is not a $ref)."""
+    if not isinstance(node, dict) or "$ref" in node:
+        return False
+    all_of = node.get("allOf")
+    return (
+        node.get("type") == "object"
+        or "properties" in node
+        or (isinstance(all_of, list) and len(all_of) > 1)
+        or any(value is not None for value in node.get("enum") or [])
+    )
+
+
+def _hoist_colliding_inline_models(spec: Json) -> None:
+    """The generator names an inline model after its parent class and property (`identity.credentials` ->
+    `IdentityCredentials`); when a component already has that class name it drops both and every schema using
+    them. Such an inline schema becomes a component of its own under a free name (`IdentityCredentialsProperty`)."""
+    schemas: Json = spec["components"]["schemas"]
+    taken = {str(ClassName(name, "field_")) for name in schemas}
+    hoisted: Json = {}
+
+    def free_name(base: str) -> str:
+        candidate, number = f"{base}Property", 2
+        while candidate in schemas or candidate in hoisted or str(ClassName(candidate, "field_")) in taken:
+            candidate, number = f"{base}Property{number}", number + 1
+        return candidate
+
+    def visit(node: Json, class_name: str) -> None:
+        for prop, child in list((node.get("properties") or {}).items()):
+            if not isinstance(child, dict):
+                continue
+            inner, holder, key, suffix = child, node["properties"], prop, ""
+            if child.get("type") == "array" and isinstance(child.get("items"), dict):
+                inner, holder, key, suffix = child["items"], child, "items", "_item"
+            if not _is_inline_class(inner):
+                continue
+            inline_name = f"{pascal_case(class_name)}{pascal_case(prop + suffix)}"
+            if inline_name in taken:
+                name = free_name(inline_name)
+                hoisted[name] = inner
+                taken.add(str(ClassName(name, "field_")))
+                holder[key] = {"$ref": SCHEMA_REF + name}
+                inline_name = str(ClassName(name, "field_"))
+            visit(inner, inline_name)
+
+    for name, schema in list(schemas.items()):
+        if isinstance(schema, dict):
+            visit(schema, str(ClassName(name, "field_")))
+    schemas.update(hoisted)
 
 
 if __name__ == "__main__":
