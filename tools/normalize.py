@@ -311,6 +311,13 @@ def _repair_parameters(method: str, path: str, item: Json, op: Json, spec: Json,
     declared: set[str] = set()
     for param in [*item.get("parameters", []), *op.get("parameters", [])]:
         param = _resolve_component(param, spec, "parameters")
+        schema = param.get("schema")
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        if isinstance(schema, dict) and schema.get("nullable") is True and any(v is not None for v in enum or []):
+            # A query string, header or cookie cannot carry null (None and Unset both leave it out), and the
+            # generator would type a nullable enum parameter as the enum alone anyway.
+            del schema["nullable"]
+            schema["enum"] = [value for value in schema["enum"] if value is not None]
         if param.get("in") != "path":
             continue
         declared.add(param.get("name", ""))
@@ -386,12 +393,26 @@ def _choose_body_media_type(op: Json, spec: Json) -> None:
     body["content"] = {chosen: usable[chosen]} if chosen else _copy(RAW_BYTES)
 
 
+def _is_download(media_type: str, media: Any) -> bool:
+    schema = media.get("schema") if isinstance(media, dict) else None
+    return (
+        _media_base(media_type) == "application/json"
+        and isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and schema.get("format") == "binary"
+    )
+
+
 def _repair_responses(op: Json) -> None:
     for response in (op.get("responses") or {}).values():
         if not isinstance(response, dict) or "content" not in response:
             continue
         content = response["content"] or {}
         usable = _usable(content, ("application/json", "application/octet-stream", "text/*"))
+        if any(_is_download(media_type, media) for media_type, media in usable.items()):
+            # drf-spectacular documents a file download as a JSON binary string: the body is the file's bytes.
+            response["content"] = _copy(RAW_BYTES)
+            continue
         if not content or (usable and all(media.get("schema") is None for media in usable.values())):
             del response["content"]  # `schema: null` or no content at all: the response has no body
         elif usable:

@@ -29,7 +29,7 @@ import httpx2
 from .instances import InstanceError, build
 from .package import NoneType, Package
 from .schemas import canonical, first_difference, json_equal, payload_bytes
-from .spec import ContractSpec, Direction, Json, Operation, Shape, class_name
+from .spec import ContractSpec, Direction, Json, Operation, Shape, class_name, identifier
 
 Problems = list[str]
 FUNCTIONS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
@@ -485,7 +485,7 @@ def _call_arguments(matcher: Matcher, endpoint: ModuleType, op: Operation, varia
     hints = package.hints(endpoint._get_kwargs)
     arguments: dict[str, Any] = {}
     for name, parameter in signature.parameters.items():
-        if name == "body":
+        if name == "body" and op.body is not None:
             continue
         if parameter.default is inspect.Parameter.empty:
             arguments[name] = package.sample(hints[name], variant)
@@ -525,7 +525,7 @@ def parameter_mapping(
     before = _route(op, endpoint._get_kwargs(**base))
     mapping: dict[tuple[str, str], str] = {}
     for name, parameter in signature.parameters.items():
-        if name == "body":
+        if name == "body" and op.body is not None:  # else `body` is a parameter so named
             continue
         arguments = dict(base)
         required = parameter.default is inspect.Parameter.empty
@@ -627,7 +627,7 @@ def check_request_bodies(document: Json, module: ModuleType) -> Problems:
         parameters = inspect.signature(endpoint._get_kwargs).parameters
         body = op.body
         if body is None:
-            if "body" in parameters:
+            if "body" in parameters and "body" not in {identifier(param["name"]) for param in op.parameters}:
                 problems.append(f"{op.label}: the code takes a body, the spec documents none")
             continue
         where = f"{op.label}: request body ({body.media_type})"
