@@ -404,7 +404,12 @@ def _is_download(media_type: str, media: Any) -> bool:
 
 
 def _repair_responses(op: Json) -> None:
-    for response in (op.get("responses") or {}).values():
+    responses = op.get("responses")
+    if isinstance(responses, dict) and "default" in responses and not any(str(s)[0] == "2" for s in responses):
+        # `default` is then the only documented success (`GET /user/logout`: `default: successful operation`);
+        # the generator reads `default` as "any other status", so the client would refuse every 2xx.
+        responses["2XX"] = _copy(responses["default"])
+    for response in (responses or {}).values():
         if not isinstance(response, dict) or "content" not in response:
             continue
         content = response["content"] or {}

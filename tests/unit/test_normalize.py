@@ -829,3 +829,58 @@ def test_binary_fields_are_strings_outside_request_bodies() -> None:
     assert result["components"]["schemas"]["Stored"]["properties"]["file"] == {"type": "string"}
     raw = result["paths"]["/api/v1/uploads/{id}/raw/"]["get"]["responses"]["200"]["content"]
     assert raw["application/octet-stream"]["schema"] == download
+
+
+# --- quirks of real public specs (tests/specs/real/) -------------------------------------------------------------
+
+
+def test_an_inline_object_named_like_a_component_becomes_a_component_of_its_own() -> None:
+    # ory/kratos: `identity.credentials` (inline) would be the class IdentityCredentials, a component's name.
+    credentials = {"type": "object", "additionalProperties": ref("identityCredentials")}
+    schemas = {
+        "identity": {"type": "object", "properties": {"id": {"type": "string"}, "credentials": credentials}},
+        "identityCredentials": {"type": "object", "properties": {"type": {"type": "string"}}},
+    }
+    out = normalize(spec_of({"GET /api/v1/identities/{id}/": {"responses": ok(ref("identity"))}}, schemas))
+    kept = out["components"]["schemas"]
+    assert kept["identity"]["properties"]["credentials"] == ref("IdentityCredentialsProperty")
+    assert kept["IdentityCredentialsProperty"] == credentials
+    assert kept["identityCredentials"] == schemas["identityCredentials"]
+
+
+def test_a_hoisted_name_never_takes_a_name_in_use() -> None:
+    schemas = {
+        "a": {"type": "object", "properties": {"b": {"type": "object", "properties": {"x": {"type": "string"}}}}},
+        "aB": {"type": "object", "properties": {"y": {"type": "string"}}},
+        "aBProperty": {"type": "object", "properties": {"z": {"type": "string"}}},
+    }
+    out = normalize(spec_of({"GET /api/v1/as/": {"responses": ok(ref("a"))}}, schemas))
+    assert out["components"]["schemas"]["a"]["properties"]["b"] == ref("ABProperty2")
+    assert set(out["components"]["schemas"]) == {"a", "aB", "aBProperty", "ABProperty2"}
+
+
+def test_a_default_response_that_is_the_only_success_is_a_success() -> None:
+    spec = spec_of({"GET /api/v1/sessions/logout/": {"responses": {"default": {"description": "successful operation"}}}})
+    responses = op_of(normalize(spec), "GET /api/v1/sessions/logout/")["responses"]
+    assert responses["2XX"] == {"description": "successful operation"}
+    assert "default" in responses
+
+
+def test_a_default_response_beside_a_documented_success_stays_the_fallback() -> None:
+    spec = spec_of({"GET /api/v1/things/": {"responses": {**ok({"type": "string"}), "default": {"description": "x"}}}})
+    assert set(op_of(normalize(spec), "GET /api/v1/things/")["responses"]) == {"200", "default"}
+
+
+def test_a_json_binary_response_is_a_download() -> None:
+    # authentik's flow export: drf-spectacular documents a FileResponse as a JSON binary string.
+    spec = spec_of({"GET /api/v1/flows/{slug}/export/": {"responses": ok({"type": "string", "format": "binary"})}})
+    content = op_of(normalize(spec), "GET /api/v1/flows/{slug}/export/")["responses"]["200"]["content"]
+    assert content == {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def test_a_nullable_enum_query_parameter_is_the_enum() -> None:
+    param = {"name": "action", "in": "query", "schema": {"type": "string", "nullable": True, "enum": ["a", "b", None]}}
+    spec = spec_of({"GET /api/v1/events/": {"parameters": [param], "responses": ok({"type": "string"})}})
+    out = normalize(spec)
+    (normalized,) = op_of(out, "GET /api/v1/events/")["parameters"]
+    assert resolve(out, normalized["schema"]) == {"type": "string", "enum": ["a", "b"]}

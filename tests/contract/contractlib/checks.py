@@ -530,6 +530,9 @@ def parameter_mapping(
         arguments = dict(base)
         required = parameter.default is inspect.Parameter.empty
         arguments[name] = package.sample(hints[name], 1 if required else 0)
+        if not required and package.plain(arguments[name]) == package.plain(parameter.default):
+            # The sample is the argument's default (`flag: bool = False`): the request would not change.
+            arguments[name] = package.sample(hints[name], 1)
         if required and package.plain(arguments[name]) == package.plain(base[name]):
             arguments[name] = None if NoneType in package.flatten(hints[name]) else arguments[name]
         try:
