@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv generate check-generated test unit contract lint demo bench dist update-spec clean
+.PHONY: venv generate check-generated test test-real unit contract lint demo bench dist update-spec clean
 
 venv: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -34,6 +34,11 @@ lint: venv
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
 test: venv node_modules/.installed lint
 	$(BIN)/python -m pytest
+
+# The real-spec corpus (tests/specs/real/SOURCES.json): each spec generated and contract-tested (static, round
+# trip, Prism), large ones sampled; prints operations, time and peak memory per spec, fails above 2 GB.
+test-real: venv node_modules/.installed
+	$(BIN)/python -m tools.test_real
 
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract

@@ -28,6 +28,7 @@ from typing import Any
 from openapi_python_client.strings import PythonIdentifier
 
 from tools.normalize import normalize
+from tools.repair import RepairError, repair_spec
 from tools.spec_diff import parse_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,14 @@ def dump_json(document: Any) -> str:
 
 
 def load_normalized(spec_path: Path) -> dict[str, Any]:
-    spec: dict[str, Any] = normalize(parse_spec_text(spec_path.read_text(encoding="utf-8")))
+    document = parse_spec_text(spec_path.read_text(encoding="utf-8"))
+    try:
+        document, repairs = repair_spec(document)
+    except RepairError:
+        repairs = []  # not valid OpenAPI, and not repairable: generated as it is (`make update-spec` refuses it)
+    for repaired in repairs:
+        print(f"repaired {repaired}")
+    spec: dict[str, Any] = normalize(document)
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
             media_types = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
