@@ -45,7 +45,7 @@ HEADER = ("apiKey", "header")
 # The per-spec work, scaled so that the corpus runs in minutes on 2 cores (see README, "Tests"): fewer hypothesis
 # examples and dynamic calls than `make test` gives the synthetic corpus, and on large specs a deterministic sample
 # of the operations on the wire (every operation is still generated, imported and checked statically).
-BUDGET = {"WASSIST_CONTRACT_EXAMPLES": "10", "WASSIST_CONTRACT_DYNAMIC_CALLS": "6"}
+BUDGET = {"WASSIST_CONTRACT_EXAMPLES": "10", "WASSIST_CONTRACT_DYNAMIC_CALLS": "6", "WASSIST_CONTRACT_SHRINK": "0"}
 LARGE = 150  # operations
 LARGE_BUDGET = {**BUDGET, "WASSIST_CONTRACT_EXAMPLES": "6", "WASSIST_CONTRACT_WIRE_OPERATIONS": "60"}
 CONTRACT_TESTS = ["tests/contract/test_static.py", "tests/contract/test_roundtrip.py", "tests/contract/test_wire.py"]

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import SPEC_PATHS, spec_id
-from contractlib.budget import max_examples
+from contractlib.budget import max_examples, phases
 from contractlib.package import Package
 from contractlib.schemas import (
     binary_to_text,
@@ -73,6 +73,7 @@ def test_round_trip(
         deadline=None,
         database=None,
         derandomize=True,
+        phases=phases(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
     @given(strategy(drawing))

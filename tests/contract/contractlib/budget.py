@@ -7,10 +7,13 @@ import hashlib
 import os
 from pathlib import Path
 
+from hypothesis import Phase
+
 SPECS_ENV = "WASSIST_CONTRACT_SPECS"  # os.pathsep-separated spec files: the suite covers these instead
 WIRE_OPERATIONS_ENV = "WASSIST_CONTRACT_WIRE_OPERATIONS"  # at most this many operations per spec on the wire
 EXAMPLES_ENV = "WASSIST_CONTRACT_EXAMPLES"  # hypothesis examples per schema in the round trip
 DYNAMIC_CALLS_ENV = "WASSIST_CONTRACT_DYNAMIC_CALLS"  # `Prefer: dynamic=true` calls per operation
+SHRINK_ENV = "WASSIST_CONTRACT_SHRINK"  # 0: report a failing round-trip example as drawn, without shrinking it
 
 
 def selected_specs() -> list[Path] | None:
@@ -29,6 +32,14 @@ def max_examples(default: int) -> int:
 
 def dynamic_calls(default: int) -> int:
     return _number(DYNAMIC_CALLS_ENV, default)
+
+
+def phases() -> tuple[Phase, ...]:
+    """Hypothesis phases: shrinking a failing instance of a large real schema can take longer than the whole run
+    (minutes per test, and memory growing with every candidate), so `make test-real` reports it as drawn."""
+    if os.environ.get(SHRINK_ENV, "").strip() == "0":
+        return (Phase.explicit, Phase.reuse, Phase.generate)
+    return tuple(Phase)
 
 
 def wire_sample(labels: list[str]) -> list[int]:
