@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,7 @@ def generated_package(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Pat
     def build(spec: Path) -> ModuleType:
         spec = spec.resolve()
         if spec not in cache:
-            name = spec.stem.replace("-", "_") + "_client"
+            name = re.sub(r"\W", "_", spec.stem) + "_client"  # `authentik-2023.10.4` -> authentik_2023_10_4_client
             status = generate.main(["--spec", str(spec), "--package-dir", str(root / name)])
             assert status == 0, f"generation of {spec.name} failed (see stderr)"
             cache[spec] = importlib.import_module(name)
