@@ -252,7 +252,6 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
     (output_dir / "_spec_defaults.py").write_text(spec_defaults(spec)[0], encoding="utf-8")
-
     (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
