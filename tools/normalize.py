@@ -67,6 +67,7 @@ def normalize(spec: Json) -> Json:
         _choose_body_media_type(op, out)
         _repair_responses(op)
     _split_read_write(out, operations)
+    _undiscriminated_one_of(out)
     _binary_only_in_requests(out, operations)
     _tag_and_name(out, operations, errors)
     _hoist_colliding_inline_models(out)
@@ -661,6 +662,27 @@ def _tag_and_name(spec: Json, operations: list[tuple[str, str, Json, Json]], err
     described = {tag.get("name"): tag for tag in spec.get("tags") or [] if isinstance(tag, dict)}
     used = dict.fromkeys(resource for resource, _ in owners)
     spec["tags"] = [described.get(resource, {"name": resource}) for resource in used]
+
+
+# --- rule 5: a discriminator naming a property no member has -------------------------------------------------------
+
+
+def _undiscriminated_one_of(spec: Json) -> None:
+    """drf-spectacular's polymorphic request twins lose the discriminator property when it is readOnly (`type`), so
+    every all-optional PATCH member fits one body and no body fits "exactly one" of them: a oneOf whose
+    discriminator names a property none of its members has is an anyOf (the generator makes the same union)."""
+    schemas: Json = spec["components"]["schemas"]
+    for schema in schemas.values():
+        if not isinstance(schema, dict) or not isinstance(schema.get("oneOf"), list):
+            continue
+        discriminator = schema.get("discriminator")
+        name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+        if name is None:
+            continue
+        members = [_resolve(member, schemas) for member in schema["oneOf"] if isinstance(member, dict)]
+        if not any(name in (member.get("properties") or {}) for member in members):
+            schema["anyOf"] = schema.pop("oneOf")
+            del schema["discriminator"]
 
 
 # --- rule 5: inline models named like a component -----------------------------------------------------------------
