@@ -683,6 +683,23 @@ def _undiscriminated_one_of(spec: Json) -> None:
         if not any(name in (member.get("properties") or {}) for member in members):
             schema["anyOf"] = schema.pop("oneOf")
             del schema["discriminator"]
+            continue
+        _pin_discriminator_values(name, schema["discriminator"].get("mapping") or {}, schemas)
+
+
+def _pin_discriminator_values(name: str, mapping: Json, schemas: Json) -> None:
+    """ory/kratos' `method` (a string, or an enum of every member's values) in each member of a discriminated
+    oneOf: each body fits several members, and validators (Prism) refuse it for not fitting exactly one. The
+    mapping says which value each member holds; the member's discriminator becomes that one value (the client's
+    union picks its member by it too)."""
+    for value, ref in mapping.items():
+        target = ref[len(SCHEMA_REF) :] if isinstance(ref, str) and ref.startswith(SCHEMA_REF) else None
+        member = schemas.get(target) if target else None
+        prop = (member.get("properties") or {}).get(name) if isinstance(member, dict) else None
+        if not isinstance(prop, dict) or prop.get("type") != "string" or "$ref" in prop:
+            continue
+        if "enum" not in prop or (isinstance(prop["enum"], list) and value in prop["enum"]):
+            prop["enum"] = [value]  # also an enum of every member's values (kratos' `method: [link, code]`)
 
 
 # --- rule 5: inline models named like a component -----------------------------------------------------------------

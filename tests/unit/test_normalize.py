@@ -903,3 +903,21 @@ def test_a_one_of_whose_discriminator_its_request_members_lost_is_an_any_of() ->
     assert "oneOf" not in request and "discriminator" not in request
     assert request["anyOf"] == [ref("LegalRequest"), ref("NaturalRequest")]
     assert schemas["Meta"]["oneOf"] == [ref("Legal"), ref("Natural")]  # the response side keeps its discriminator
+
+
+def test_each_member_of_a_discriminated_one_of_holds_its_mapped_value() -> None:
+    # ory/kratos: every member's `method` is any string (or an enum of all members' values), so bodies are ambiguous.
+    def member(extra: str, method: Json) -> Json:
+        return {"type": "object", "properties": {"method": method, extra: {"type": "string"}}, "required": ["method"]}
+
+    mapping = {"code": "#/components/schemas/Code", "link": "#/components/schemas/Link"}
+    body = {"oneOf": [ref("Link"), ref("Code")], "discriminator": {"propertyName": "method", "mapping": mapping}}
+    schemas = {
+        "Link": member("email", {"type": "string"}),
+        "Code": member("code", {"type": "string", "enum": ["link", "code"]}),
+        "Body": body,
+    }
+    spec = spec_of({"POST /api/v1/recovery/": {"requestBody": json_body(ref("Body")), "responses": ok()}}, schemas)
+    out = normalize(spec)["components"]["schemas"]
+    assert resolve(out, out["Link"]["properties"]["method"])["enum"] == ["link"]
+    assert resolve(out, out["Code"]["properties"]["method"])["enum"] == ["code"]
