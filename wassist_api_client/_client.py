@@ -7,7 +7,7 @@ import os
 import ssl
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -15,6 +15,9 @@ from ._exceptions import WassistError
 from ._spec_defaults import DEFAULT_BASE_URL
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._rate_limit import Budget, RateLimit
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
 
@@ -67,6 +70,16 @@ class _Settings:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
+def _budget_of(rate_limit: RateLimit | None, api_key: str) -> Budget | None:
+    if rate_limit is None:
+        return None
+    from ._rate_limit import RateLimit  # only when asked for: no rate limit, no import
+
+    if not isinstance(rate_limit, RateLimit):
+        raise TypeError(f"rate_limit must be a wassist_api_client.RateLimit, not {type(rate_limit).__name__}")
+    return rate_limit.budget(api_key)
+
+
 class Wassist(_Settings):
     """The synchronous Wassist API client; pass it as `client=` to the generated `sync` functions."""
 
@@ -81,10 +94,13 @@ class Wassist(_Settings):
         transport: httpx2.BaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.HTTPTransport(verify=verify)
-        retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
+        retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
 
     def get_httpx_client(self) -> httpx2.Client:
@@ -114,10 +130,13 @@ class AsyncWassist(_Settings):
         transport: httpx2.AsyncBaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
-        retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
+        retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
 
     def get_async_httpx_client(self) -> httpx2.AsyncClient:

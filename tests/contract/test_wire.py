@@ -25,8 +25,9 @@ import httpx2
 import pytest
 from conftest import SPEC_PATHS, spec_id
 from contractlib.budget import dynamic_calls, wire_sample
-from contractlib.checks import Matcher, parameter_mapping
+from contractlib.checks import parameter_mapping
 from contractlib.instances import build
+from contractlib.matcher import Matcher
 from contractlib.package import Package
 from contractlib.schemas import canonical, first_difference
 from contractlib.spec import ContractSpec, Operation, Reply
@@ -235,7 +236,7 @@ def test_operation_on_the_wire(
     module = package_for(spec_path)
     package = Package(module)
     endpoint = package.endpoint_modules().get(op.module_path)
-    assert endpoint is not None, f"{op.label}: no module api/{op.module_path[0]}/{op.module_path[1]}.py"
+    assert endpoint is not None, f"{op.label}: no module api/{'/'.join(op.module_path)}.py"
     prism = prism_for(spec_path)
     headers = spec.security_headers(API_KEY)
     matcher = Matcher(spec, package)
