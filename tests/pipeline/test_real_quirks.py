@@ -37,7 +37,7 @@ def test_an_inline_object_named_like_a_component_loses_no_schema(quirks: ModuleT
 
 
 def test_a_default_response_that_is_the_only_success_is_a_success(quirks: ModuleType) -> None:
-    logout = importlib.import_module(f"{quirks.__name__}.api.sessions.logout_retrieve")
+    logout = importlib.import_module(f"{quirks.__name__}.api.sessions.logout")
     request = httpx2.Request("GET", "https://backend.wassist.app/api/v1/sessions/logout/")
     response = logout._build_response(response=httpx2.Response(200, request=request), strict=True)
     assert response.status_code == 200 and response.parsed is None
