@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: venv generate check-generated test test-matrix unit contract lint demo bench dist update-spec clean
+.PHONY: venv generate check-generated test test-matrix test-real unit contract lint demo bench dist update-spec clean
 
 venv: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -40,6 +40,11 @@ test: venv node_modules/.installed lint
 # once on this venv's 3.11. Interpreters from PATH or the pyenv root; MATRIX_ALLOW_MISSING=1 skips a missing one.
 test-matrix: venv node_modules/.installed
 	$(BIN)/nox --noxfile noxfile.py
+
+# The real-spec corpus (tests/specs/real/SOURCES.json): each spec generated and contract-tested (static, round
+# trip, Prism), large ones sampled; prints operations, time and peak memory per spec, fails above 2 GB.
+test-real: venv node_modules/.installed
+	$(BIN)/python -m tools.test_real
 
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract

@@ -37,7 +37,7 @@ class NotPregenerated(LookupError):
 
 def package_name(spec: Path) -> str:
     """`<spec stem>_client`: lives beside the real `wassist_api_client` in one interpreter."""
-    return spec.stem.replace("-", "_") + "_client"
+    return re.sub(r"\W", "_", spec.stem) + "_client"  # `authentik-2023.10.4` -> authentik_2023_10_4_client
 
 
 def runtime_packages() -> list[tuple[Path, str]]:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from openapi_python_client.strings import ClassName, pascal_case
+
 from tools.naming import Named, NamingError, Operation, name_operations, separate
 
 Json = dict[str, Any]
@@ -66,8 +68,10 @@ def normalize(spec: Json) -> Json:
         _choose_body_media_type(op, out)
         _repair_responses(op)
     _split_read_write(out, operations)
+    _undiscriminated_one_of(out)
     _binary_only_in_requests(out, operations)
     _tag_and_name(out, operations, errors)
+    _hoist_colliding_inline_models(out)
     if errors:
         raise NormalizationError("\n".join(errors))
     return out
@@ -313,6 +317,13 @@ def _repair_parameters(method: str, path: str, item: Json, op: Json, spec: Json,
     declared: set[str] = set()
     for param in [*item.get("parameters", []), *op.get("parameters", [])]:
         param = _resolve_component(param, spec, "parameters")
+        schema = param.get("schema")
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        if isinstance(schema, dict) and schema.get("nullable") is True and any(v is not None for v in enum or []):
+            # A query string, header or cookie cannot carry null (None and Unset both leave it out), and the
+            # generator would type a nullable enum parameter as the enum alone anyway.
+            del schema["nullable"]
+            schema["enum"] = [value for value in schema["enum"] if value is not None]
         if param.get("in") != "path":
             continue
         declared.add(param.get("name", ""))
@@ -388,12 +399,31 @@ def _choose_body_media_type(op: Json, spec: Json) -> None:
     body["content"] = {chosen: usable[chosen]} if chosen else _copy(RAW_BYTES)
 
 
+def _is_download(media_type: str, media: Any) -> bool:
+    schema = media.get("schema") if isinstance(media, dict) else None
+    return (
+        _media_base(media_type) == "application/json"
+        and isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and schema.get("format") == "binary"
+    )
+
+
 def _repair_responses(op: Json) -> None:
-    for response in (op.get("responses") or {}).values():
+    responses = op.get("responses")
+    if isinstance(responses, dict) and "default" in responses and not any(str(s)[0] == "2" for s in responses):
+        # `default` is then the only documented success (`GET /user/logout`: `default: successful operation`);
+        # the generator reads `default` as "any other status", so the client would refuse every 2xx.
+        responses["2XX"] = _copy(responses["default"])
+    for response in (responses or {}).values():
         if not isinstance(response, dict) or "content" not in response:
             continue
         content = response["content"] or {}
         usable = _usable(content, ("application/json", "application/octet-stream", "text/*"))
+        if any(_is_download(media_type, media) for media_type, media in usable.items()):
+            # drf-spectacular documents a file download as a JSON binary string: the body is the file's bytes.
+            response["content"] = _copy(RAW_BYTES)
+            continue
         if not content or (usable and all(media.get("schema") is None for media in usable.values())):
             del response["content"]  # `schema: null` or no content at all: the response has no body
         elif usable:
@@ -630,6 +660,98 @@ def module_paths(spec: Json) -> dict[str, str]:
             return {}
         return {f"{method.upper()} {path}": "api." + ".".join(parts.parts) for (method, path), parts in named.items()}
     return {f"{method.upper()} {path}": "api." + op["x-module"] for method, path, _, op in _operations(normalized)}
+
+
+# --- rule 5: a discriminator naming a property no member has -------------------------------------------------------
+
+
+def _undiscriminated_one_of(spec: Json) -> None:
+    """drf-spectacular's polymorphic request twins lose the discriminator property when it is readOnly (`type`), so
+    every all-optional PATCH member fits one body and no body fits "exactly one" of them: a oneOf whose
+    discriminator names a property none of its members has is an anyOf (the generator makes the same union)."""
+    schemas: Json = spec["components"]["schemas"]
+    for schema in schemas.values():
+        if not isinstance(schema, dict) or not isinstance(schema.get("oneOf"), list):
+            continue
+        discriminator = schema.get("discriminator")
+        name = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+        if name is None:
+            continue
+        members = [_resolve(member, schemas) for member in schema["oneOf"] if isinstance(member, dict)]
+        if not any(name in (member.get("properties") or {}) for member in members):
+            schema["anyOf"] = schema.pop("oneOf")
+            del schema["discriminator"]
+            continue
+        _pin_discriminator_values(name, schema["discriminator"].get("mapping") or {}, schemas)
+
+
+def _pin_discriminator_values(name: str, mapping: Json, schemas: Json) -> None:
+    """ory/kratos' `method` (a string, or an enum of every member's values) in each member of a discriminated
+    oneOf: each body fits several members, and validators (Prism) refuse it for not fitting exactly one. The
+    mapping says which value each member holds; the member's discriminator becomes that one value (the client's
+    union picks its member by it too)."""
+    for value, ref in mapping.items():
+        target = ref[len(SCHEMA_REF) :] if isinstance(ref, str) and ref.startswith(SCHEMA_REF) else None
+        member = schemas.get(target) if target else None
+        prop = (member.get("properties") or {}).get(name) if isinstance(member, dict) else None
+        if not isinstance(prop, dict) or prop.get("type") != "string" or "$ref" in prop:
+            continue
+        if "enum" not in prop or (isinstance(prop["enum"], list) and value in prop["enum"]):
+            prop["enum"] = [value]  # also an enum of every member's values (kratos' `method: [link, code]`)
+
+
+# --- rule 5: inline models named like a component -----------------------------------------------------------------
+
+
+def _is_inline_class(node: Any) -> bool:
+    """A schema the generator makes a class of where it stands (an object or an enum that is not a $ref)."""
+    if not isinstance(node, dict) or "$ref" in node:
+        return False
+    all_of = node.get("allOf")
+    return (
+        node.get("type") == "object"
+        or "properties" in node
+        or (isinstance(all_of, list) and len(all_of) > 1)
+        or any(value is not None for value in node.get("enum") or [])
+    )
+
+
+def _hoist_colliding_inline_models(spec: Json) -> None:
+    """The generator names an inline model after its parent class and property (`identity.credentials` ->
+    `IdentityCredentials`); when a component already has that class name it drops both and every schema using
+    them. Such an inline schema becomes a component of its own under a free name (`IdentityCredentialsProperty`)."""
+    schemas: Json = spec["components"]["schemas"]
+    taken = {str(ClassName(name, "field_")) for name in schemas}
+    hoisted: Json = {}
+
+    def free_name(base: str) -> str:
+        candidate, number = f"{base}Property", 2
+        while candidate in schemas or candidate in hoisted or str(ClassName(candidate, "field_")) in taken:
+            candidate, number = f"{base}Property{number}", number + 1
+        return candidate
+
+    def visit(node: Json, class_name: str) -> None:
+        for prop, child in list((node.get("properties") or {}).items()):
+            if not isinstance(child, dict):
+                continue
+            inner, holder, key, suffix = child, node["properties"], prop, ""
+            if child.get("type") == "array" and isinstance(child.get("items"), dict):
+                inner, holder, key, suffix = child["items"], child, "items", "_item"
+            if not _is_inline_class(inner):
+                continue
+            inline_name = f"{pascal_case(class_name)}{pascal_case(prop + suffix)}"
+            if inline_name in taken:
+                name = free_name(inline_name)
+                hoisted[name] = inner
+                taken.add(str(ClassName(name, "field_")))
+                holder[key] = {"$ref": SCHEMA_REF + name}
+                inline_name = str(ClassName(name, "field_"))
+            visit(inner, inline_name)
+
+    for name, schema in list(schemas.items()):
+        if isinstance(schema, dict):
+            visit(schema, str(ClassName(name, "field_")))
+    schemas.update(hoisted)
 
 
 # --- rule 6: webhook payloads -------------------------------------------------------------------------------------

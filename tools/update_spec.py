@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx2
 
+from tools.repair import Repair, RepairError, repair_spec
 from tools.spec_diff import JSONDict, Report, SpecParseError, diff_specs, parse_spec_text
 
 DEFAULT_SPEC_URL = "https://docs.wassist.app/api-reference/openapi.json"
@@ -116,6 +117,33 @@ def validate_openapi3(spec: JSONDict, source: str) -> None:
     if dangling:
         raise UpdateError(f"{source} has $ref(s) to nothing: {', '.join(dangling)}")
     _run_validator(spec, f"{source} is not valid OpenAPI {version}")
+
+
+def validate_or_repair(spec: JSONDict, source: str) -> list[Repair]:
+    """Validate the spec (see validate_openapi3); an invalid one whose defects tools.repair can repair passes, with
+    the repairs that `make generate` will make (each named by its JSON pointer). Raises UpdateError otherwise."""
+    try:
+        validate_openapi3(spec, source)
+        return []
+    except UpdateError as invalid:
+        version = spec.get("openapi")
+        if not isinstance(version, str) or not version.startswith("3.") or _dangling_refs(spec):
+            raise
+        try:
+            repaired, repairs = repair_spec(spec)
+            _run_validator(repaired, f"{source} is not valid OpenAPI {version}, even repaired")
+        except RepairError as error:
+            raise UpdateError(f"{source} is not valid OpenAPI {version}: {error}") from invalid
+        return repairs
+
+
+def repairs_text(repairs: Sequence[Repair], markdown: bool = False) -> str:
+    if not repairs:
+        return ""
+    head = "Repairs" if not markdown else "### Repairs"
+    lines = [f"- `{r.pointer}`: {r.what}" if markdown else f"  - {r}" for r in repairs]
+    intro = "the published spec is not valid OpenAPI; `make generate` repairs it so:"
+    return f"\n{head} ({intro})\n" + "\n".join(lines) + "\n"
 
 
 def _run_validator(spec: JSONDict, prefix: str) -> None:
@@ -220,10 +248,19 @@ def regenerate_or_restore(command: Sequence[str], repo: Repo, new_spec: JSONDict
     raise UpdateError(f"{reason}\n{SPEC_FILE} and the generated code were restored to the previous version.")
 
 
-def changelog_entry(version: str, day: datetime.date, report: Report, source: str, old: JSONDict, new: JSONDict) -> str:
+def changelog_entry(
+    version: str,
+    day: datetime.date,
+    report: Report,
+    source: str,
+    old: JSONDict,
+    new: JSONDict,
+    repairs: Sequence[Repair] = (),
+) -> str:
     old_api, new_api = _api_version(old), _api_version(new)
     api_line = f"API spec {old_api} -> {new_api}" if old_api != new_api else f"API spec {new_api}"
-    return f"## {version} — {day.isoformat()}\n\n{api_line}, from {source}.\n\n{report.to_markdown()}"
+    entry = f"## {version} — {day.isoformat()}\n\n{api_line}, from {source}.\n\n{report.to_markdown()}"
+    return entry + repairs_text(repairs, markdown=True)
 
 
 def _api_version(spec: JSONDict) -> str:
@@ -251,7 +288,7 @@ def update_spec(
     repo = Repo(repo_root)
     try:
         new_spec = load_spec(source)
-        validate_openapi3(new_spec, source)
+        repairs = validate_or_repair(new_spec, source)
         old_raw, old_spec = read_current_spec(repo)
         old_version = read_version(repo)
     except UpdateError as error:
@@ -259,7 +296,7 @@ def update_spec(
         return EXIT_INVALID
 
     report = diff_specs(old_spec, new_spec)
-    print(f"Changes from the current {SPEC_FILE} to {source}:\n\n{report.to_text()}")
+    print(f"Changes from the current {SPEC_FILE} to {source}:\n\n{report.to_text()}{repairs_text(repairs)}")
     if report.level == "none":
         print(f"{SPEC_FILE} is already up to date; nothing to do.")
         return EXIT_OK
@@ -273,7 +310,7 @@ def update_spec(
         return EXIT_GENERATION_FAILED
 
     new_version = report.bump(old_version)
-    entry = changelog_entry(new_version, today or datetime.date.today(), report, source, old_spec, new_spec)
+    entry = changelog_entry(new_version, today or datetime.date.today(), report, source, old_spec, new_spec, repairs)
     record_release(repo, new_version, entry)
     print(
         f"Updated {SPEC_FILE} and regenerated the client.\n"

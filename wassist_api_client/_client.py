@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from ._exceptions import WassistError
+from ._spec_defaults import DEFAULT_BASE_URL
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
 
-DEFAULT_BASE_URL = "https://backend.wassist.app"
 DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.version_info[:3])

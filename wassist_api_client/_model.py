@@ -62,8 +62,10 @@ def as_object(value: object, owner: str, path: JSONPath) -> dict[str, Any]:
 
 
 def fits(value: Mapping[str, Any], model: Any) -> bool:
-    """Whether an object has every required field of `model` (to choose among models of a union)."""
-    return all(key in value for key in model._required_keys)
+    """Whether an object has every required field of `model`, and the value of each field that can hold only one
+    (a discriminator's: `action: show_settings_ui`), to choose among models of a union."""
+    fixed = getattr(model, "_fixed_values", ())
+    return all(key in value for key in model._required_keys) and all(value.get(key) == one for key, one in fixed)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
+from ._spec_defaults import API_KEY_HEADER
 
 if TYPE_CHECKING:
     from ._rate_limit import Budget
@@ -76,11 +77,11 @@ class _Retrying:
     def _add_key(self, request: httpx2.Request) -> None:
         # Only while the request is handed to the inner transport (see _remove_key): the request that
         # errors and responses carry never holds the key. Cheaper than sending a copy of the request.
-        request.headers["X-API-Key"] = self._api_key
+        request.headers[API_KEY_HEADER] = self._api_key
 
     @staticmethod
     def _remove_key(request: httpx2.Request) -> None:
-        del request.headers["X-API-Key"]
+        del request.headers[API_KEY_HEADER]
 
     def _after(self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
         """Log an attempt; return the delay before the next one, or None when this outcome is final."""

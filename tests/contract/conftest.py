@@ -8,12 +8,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from contractlib.spec import VENDORED_SPEC, ContractSpec, corpus_specs
+from contractlib.spec import VENDORED_SPEC, ContractSpec, contract_spec_paths
 
 import wassist_api_client
 from tools.prism import PrismServer, start_prism
 
-SPEC_PATHS = [VENDORED_SPEC, *corpus_specs()]
+SPEC_PATHS = contract_spec_paths()
 
 
 def spec_id(path: Path) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 from conftest import SPEC_PATHS, spec_id
+from contractlib.budget import max_examples, phases
 from contractlib.package import Package
 from contractlib.schemas import (
     binary_to_text,
@@ -29,7 +30,7 @@ from contractlib.spec import SCHEMA_REF, ContractSpec, Direction, class_name
 from contractlib.strategies import strategy
 from hypothesis import HealthCheck, given, settings
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = max_examples(25)  # fewer for large real specs (make test-real)
 
 
 def _cases() -> list[tuple[Path, str]]:
@@ -72,6 +73,7 @@ def test_round_trip(
         deadline=None,
         database=None,
         derandomize=True,
+        phases=phases(),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
     @given(strategy(drawing))

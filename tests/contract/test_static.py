@@ -7,7 +7,6 @@ rules (tools.normalize) and introspects the package; a failure lists every probl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -15,11 +14,12 @@ from types import ModuleType
 import pytest
 from conftest import SPEC_PATHS, spec_id
 from contractlib import checks
+from contractlib.spec import load_document
 
 
 @pytest.mark.parametrize("check", list(checks.CHECKS), ids=str)
 @pytest.mark.parametrize("spec_path", SPEC_PATHS, ids=spec_id)
 def test_static_contract(spec_path: Path, check: str, package_for: Callable[[Path], ModuleType]) -> None:
-    document = json.loads(spec_path.read_text(encoding="utf-8"))
+    document = load_document(spec_path)
     problems = checks.CHECKS[check](document, package_for(spec_path))
     assert not problems, f"{spec_id(spec_path)}: {len(problems)} problem(s):\n" + "\n".join(problems)

@@ -10,6 +10,7 @@ error, a client or a log record can show it.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import re
 import time
@@ -17,13 +18,14 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx2
 
+import wassist_api_client
 from tests.client.support import SESSION_JSON, TLS, Flavour, Loopback, Reply, link_session_body
-from wassist_api_client import AsyncWassist, Wassist, WassistError
-from wassist_api_client.api.whatsapp_link_sessions import create
+from wassist_api_client import WassistError
 from wassist_api_client.models import WhatsAppLinkSessionRequest
 
 # Distinctive, and unlike anything else in a message: a leak cannot hide as a coincidence.
@@ -92,8 +94,17 @@ def good_reply(method: str) -> Reply:
     return Reply(201, SESSION_JSON) if method == "POST" else Reply(200, {"ok": True})
 
 
-def exchange(flavour: Flavour, server: Loopback, fault: Fault, api_key: str = SWEEP_KEY) -> Outcome:
-    """The faulty call, then a good one on the same client (a pool of one connection); see the module docstring."""
+def exchange(
+    flavour: Flavour,
+    server: Loopback,
+    fault: Fault,
+    api_key: str = SWEEP_KEY,
+    package: ModuleType = wassist_api_client,
+) -> Outcome:
+    """The faulty call, then a good one on the same client (a pool of one connection); see the module docstring.
+    `package`: the committed client, or one generated from another spec with the same link-session operation."""
+    Wassist, AsyncWassist = package.Wassist, package.AsyncWassist
+    create = importlib.import_module(f"{package.__name__}.api.whatsapp_link_sessions.create")
     server.reply(*fault.replies, good_reply(fault.method))
     outcome = Outcome(fault, server)
     body = fault.body or link_session_body()
@@ -220,8 +231,11 @@ def requests_of(error: BaseException) -> Iterator[httpx2.Request]:
         yield response._request
 
 
-def assert_key_absent(key: str, outcome: Outcome, log_records: list[logging.LogRecord]) -> None:
-    """The key is nowhere a user, a log aggregator or an error tracker could see it."""
+def assert_key_absent(
+    key: str, outcome: Outcome, log_records: list[logging.LogRecord], header: str = "X-API-Key"
+) -> None:
+    """The key is nowhere a user, a log aggregator or an error tracker could see it (`header`: the one the
+    client sends it in, from its spec)."""
     texts: list[tuple[str, str]] = [("repr(client)", text) for text in outcome.client_reprs]
     error = outcome.error
     if error is not None:
@@ -231,8 +245,9 @@ def assert_key_absent(key: str, outcome: Outcome, log_records: list[logging.LogR
             texts += [(f"str({name})", str(link)), (f"repr({name})", repr(link))]
             texts += [(f"{name}.args", repr(link.args)), (f"vars({name})", repr(vars(link)))]
             for request in requests_of(link):
-                if "x-api-key" in request.headers:
-                    texts.append((f"{name}.request.headers (an X-API-Key header)", key))
+                for name_of_header in {header, "X-API-Key"}:
+                    if name_of_header in request.headers:
+                        texts.append((f"{name}.request.headers (an {name_of_header} header)", key))
                 texts += [(f"{name}.request", repr(request)), (f"{name}.request.headers", repr(request.headers))]
             response = vars(link).get("response")
             if isinstance(response, httpx2.Response):

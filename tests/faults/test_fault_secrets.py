@@ -12,6 +12,9 @@ import asyncio
 import logging
 import re
 import ssl
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx2
@@ -169,3 +172,37 @@ def test_the_sweep_finds_a_planted_key(where: str, outcome_args: dict[str, Any],
         assert_key_absent(SWEEP_KEY, outcome, records)
 
     assert where in str(info.value)
+
+
+# --- a spec that names its own API-key header -----------------------------------------------------------------------
+
+CUSTOM_KEY_SPEC = Path(__file__).with_name("specs") / "custom_key_header.json"  # apiKey header X-Custom-Key
+
+
+@pytest.fixture(scope="module")
+def custom_key_package(generated_package: Callable[[Path], ModuleType]) -> ModuleType:
+    return generated_package(CUSTOM_KEY_SPEC)
+
+
+@pytest.mark.parametrize("fault", ERRORS, ids=[fault.id for fault in ERRORS])
+def test_a_spec_named_key_header_carries_the_key_and_no_error_path_shows_it(
+    flavour: Flavour, server: Loopback, fault: Fault, caplog: pytest.LogCaptureFixture, custom_key_package: ModuleType
+) -> None:
+    outcome = exchange(flavour, server, fault, api_key=SWEEP_KEY, package=custom_key_package)
+
+    assert fault.raises is not None
+    assert type(outcome.error).__name__ == fault.raises.__name__  # the generated package's own class
+    assert server.seen
+    assert all(seen.header("X-Custom-Key") == [SWEEP_KEY] for seen in server.seen)
+    assert all(seen.header("X-API-Key") == [] for seen in server.seen)
+    assert_key_absent(SWEEP_KEY, outcome, caplog.records, header="X-Custom-Key")
+
+
+def test_the_default_base_url_is_the_specs_first_server(
+    custom_key_package: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WASSIST_BASE_URL", raising=False)
+    assert custom_key_package.Wassist(api_key=SWEEP_KEY).base_url == "https://custom.example.test"
+    assert custom_key_package.Wassist(api_key=SWEEP_KEY, base_url="http://127.0.0.1:1").base_url == "http://127.0.0.1:1"
+    monkeypatch.setenv("WASSIST_BASE_URL", "http://127.0.0.1:2")
+    assert custom_key_package.Wassist(api_key=SWEEP_KEY).base_url == "http://127.0.0.1:2"

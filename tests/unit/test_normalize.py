@@ -836,3 +836,95 @@ def test_binary_fields_are_strings_outside_request_bodies() -> None:
     assert result["components"]["schemas"]["Stored"]["properties"]["file"] == {"type": "string"}
     raw = result["paths"]["/api/v1/uploads/{id}/raw/"]["get"]["responses"]["200"]["content"]
     assert raw["application/octet-stream"]["schema"] == download
+
+
+# --- quirks of real public specs (tests/specs/real/) -------------------------------------------------------------
+
+
+def test_an_inline_object_named_like_a_component_becomes_a_component_of_its_own() -> None:
+    # ory/kratos: `identity.credentials` (inline) would be the class IdentityCredentials, a component's name.
+    credentials = {"type": "object", "additionalProperties": ref("identityCredentials")}
+    schemas = {
+        "identity": {"type": "object", "properties": {"id": {"type": "string"}, "credentials": credentials}},
+        "identityCredentials": {"type": "object", "properties": {"type": {"type": "string"}}},
+    }
+    out = normalize(spec_of({"GET /api/v1/identities/{id}/": {"responses": ok(ref("identity"))}}, schemas))
+    kept = out["components"]["schemas"]
+    assert kept["identity"]["properties"]["credentials"] == ref("IdentityCredentialsProperty")
+    assert kept["IdentityCredentialsProperty"] == credentials
+    assert kept["identityCredentials"] == schemas["identityCredentials"]
+
+
+def test_a_hoisted_name_never_takes_a_name_in_use() -> None:
+    schemas = {
+        "a": {"type": "object", "properties": {"b": {"type": "object", "properties": {"x": {"type": "string"}}}}},
+        "aB": {"type": "object", "properties": {"y": {"type": "string"}}},
+        "aBProperty": {"type": "object", "properties": {"z": {"type": "string"}}},
+    }
+    out = normalize(spec_of({"GET /api/v1/as/": {"responses": ok(ref("a"))}}, schemas))
+    assert out["components"]["schemas"]["a"]["properties"]["b"] == ref("ABProperty2")
+    assert set(out["components"]["schemas"]) == {"a", "aB", "aBProperty", "ABProperty2"}
+
+
+def test_a_default_response_that_is_the_only_success_is_a_success() -> None:
+    only_default = {"responses": {"default": {"description": "successful operation"}}}
+    spec = spec_of({"GET /api/v1/sessions/logout/": only_default})
+    responses = op_of(normalize(spec), "GET /api/v1/sessions/logout/")["responses"]
+    assert responses["2XX"] == {"description": "successful operation"}
+    assert "default" in responses
+
+
+def test_a_default_response_beside_a_documented_success_stays_the_fallback() -> None:
+    spec = spec_of({"GET /api/v1/things/": {"responses": {**ok({"type": "string"}), "default": {"description": "x"}}}})
+    assert set(op_of(normalize(spec), "GET /api/v1/things/")["responses"]) == {"200", "default"}
+
+
+def test_a_json_binary_response_is_a_download() -> None:
+    # authentik's flow export: drf-spectacular documents a FileResponse as a JSON binary string.
+    spec = spec_of({"GET /api/v1/flows/{slug}/export/": {"responses": ok({"type": "string", "format": "binary"})}})
+    content = op_of(normalize(spec), "GET /api/v1/flows/{slug}/export/")["responses"]["200"]["content"]
+    assert content == {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def test_a_nullable_enum_query_parameter_is_the_enum() -> None:
+    param = {"name": "action", "in": "query", "schema": {"type": "string", "nullable": True, "enum": ["a", "b", None]}}
+    spec = spec_of({"GET /api/v1/events/": {"parameters": [param], "responses": ok({"type": "string"})}})
+    out = normalize(spec)
+    (normalized,) = op_of(out, "GET /api/v1/events/")["parameters"]
+    assert resolve(out, normalized["schema"]) == {"type": "string", "enum": ["a", "b"]}
+
+
+def test_a_one_of_whose_discriminator_its_request_members_lost_is_an_any_of() -> None:
+    # drf-spectacular's polymorphic PATCH: the discriminator `type` is readOnly, so the request twins lack it.
+    person = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "type": {"type": "string", "readOnly": True}},
+    }
+    meta = {"oneOf": [ref("Legal"), ref("Natural")], "discriminator": {"propertyName": "type"}}
+    spec = spec_of(
+        {"PATCH /api/v1/persons/{id}/": {"requestBody": json_body(ref("Meta")), "responses": ok(ref("Meta"))}},
+        {"Legal": copy.deepcopy(person), "Natural": copy.deepcopy(person), "Meta": meta},
+    )
+    schemas = normalize(spec)["components"]["schemas"]
+    request = schemas["PatchedMetaRequest"]
+    assert "oneOf" not in request and "discriminator" not in request
+    assert request["anyOf"] == [ref("LegalRequest"), ref("NaturalRequest")]
+    assert schemas["Meta"]["oneOf"] == [ref("Legal"), ref("Natural")]  # the response side keeps its discriminator
+
+
+def test_each_member_of_a_discriminated_one_of_holds_its_mapped_value() -> None:
+    # ory/kratos: every member's `method` is any string (or an enum of all members' values), so bodies are ambiguous.
+    def member(extra: str, method: Json) -> Json:
+        return {"type": "object", "properties": {"method": method, extra: {"type": "string"}}, "required": ["method"]}
+
+    mapping = {"code": "#/components/schemas/Code", "link": "#/components/schemas/Link"}
+    body = {"oneOf": [ref("Link"), ref("Code")], "discriminator": {"propertyName": "method", "mapping": mapping}}
+    schemas = {
+        "Link": member("email", {"type": "string"}),
+        "Code": member("code", {"type": "string", "enum": ["link", "code"]}),
+        "Body": body,
+    }
+    spec = spec_of({"POST /api/v1/recovery/": {"requestBody": json_body(ref("Body")), "responses": ok()}}, schemas)
+    out = normalize(spec)["components"]["schemas"]
+    assert resolve(out, out["Link"]["properties"]["method"])["enum"] == ["link"]
+    assert resolve(out, out["Code"]["properties"]["method"])["enum"] == ["code"]

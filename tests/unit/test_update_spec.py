@@ -365,6 +365,43 @@ def test_generation_failure_restores_spec_and_code(
     assert "restored to the previous version" in err
 
 
+# --- invalid specs that can be repaired ------------------------------------------------------------------------------
+
+
+def with_invalid_security_scheme() -> dict[str, Any]:
+    """authentik's defect: an apiKey scheme that also says `scheme: bearer` (openapi-spec-validator refuses it)."""
+    spec = with_added_operation()
+    scheme = {"type": "apiKey", "in": "header", "name": "Authorization", "scheme": "bearer"}
+    spec.setdefault("components", {})["securitySchemes"] = {"token": scheme}
+    return spec
+
+
+def test_a_repairable_invalid_spec_is_taken_and_each_repair_named_in_the_report(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(write_spec(tmp_path, with_invalid_security_scheme()), repo) == 0
+    out = capsys.readouterr().out
+    assert "/components/securitySchemes/token/scheme: removed scheme" in out
+    report = (repo / "build" / "spec-change-report.md").read_text(encoding="utf-8")
+    assert "`/components/securitySchemes/token/scheme`: removed scheme" in report
+    assert "### Repairs" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    # openapi.json stays as published; `make generate` repairs it each time.
+    assert json.loads((repo / "openapi.json").read_text())["components"]["securitySchemes"]["token"]["scheme"]
+
+
+def test_an_invalid_spec_no_rule_repairs_is_refused_naming_the_defect(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = with_invalid_security_scheme()
+    del spec["paths"]["/notes/{id}/"]["get"]["responses"]
+    before = snapshot(repo)
+    assert run(write_spec(tmp_path, spec), repo) == 2
+    assert snapshot(repo) == before
+    err = capsys.readouterr().err
+    assert "no repair applies" in err and "/paths/~1notes~1{id}~1/get: 'responses' is a required property" in err
+    assert err.rstrip().endswith("Nothing was changed.")
+
+
 # --- webhook events ----------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from .instances import InstanceError, build
 from .matcher import Matcher, Problems
 from .package import NoneType, Package
 from .schemas import canonical, first_difference, payload_bytes
-from .spec import ContractSpec, Direction, Json, Operation, class_name
+from .spec import ContractSpec, Direction, Json, Operation, class_name, identifier
 
 FUNCTIONS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
 
@@ -84,7 +84,7 @@ def _call_arguments(matcher: Matcher, endpoint: ModuleType, op: Operation, varia
     hints = package.hints(endpoint._get_kwargs)
     arguments: dict[str, Any] = {}
     for name, parameter in signature.parameters.items():
-        if name == "body":
+        if name == "body" and op.body is not None:
             continue
         if parameter.default is inspect.Parameter.empty:
             arguments[name] = package.sample(hints[name], variant)
@@ -124,11 +124,14 @@ def parameter_mapping(
     before = _route(op, endpoint._get_kwargs(**base))
     mapping: dict[tuple[str, str], str] = {}
     for name, parameter in signature.parameters.items():
-        if name == "body":
+        if name == "body" and op.body is not None:  # else `body` is a parameter so named
             continue
         arguments = dict(base)
         required = parameter.default is inspect.Parameter.empty
         arguments[name] = package.sample(hints[name], 1 if required else 0)
+        if not required and package.plain(arguments[name]) == package.plain(parameter.default):
+            # The sample is the argument's default (`flag: bool = False`): the request would not change.
+            arguments[name] = package.sample(hints[name], 1)
         if required and package.plain(arguments[name]) == package.plain(base[name]):
             arguments[name] = None if NoneType in package.flatten(hints[name]) else arguments[name]
         try:
@@ -226,7 +229,7 @@ def check_request_bodies(document: Json, module: ModuleType) -> Problems:
         parameters = inspect.signature(endpoint._get_kwargs).parameters
         body = op.body
         if body is None:
-            if "body" in parameters:
+            if "body" in parameters and "body" not in {identifier(param["name"]) for param in op.parameters}:
                 problems.append(f"{op.label}: the code takes a body, the spec documents none")
             continue
         where = f"{op.label}: request body ({body.media_type})"

@@ -64,7 +64,7 @@ class Matcher:
             self.problems.append(f"{where}: {state}: {shown}")
         if required is None and unset:
             self.problems.append(f"{where}: can never be absent, but the code allows Unset: {shown}")
-        if shape.nullable != (NoneType in members):
+        if shape.nullable != (NoneType in members) and not (shape.kind == "any" and Any in members):  # Any has None
             state = (
                 "nullable in the spec but the code does not allow None"
                 if shape.nullable

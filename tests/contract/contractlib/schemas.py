@@ -94,10 +94,18 @@ class _Converter:
                 out[key] = {prop: self._property(schema, stack) for prop, schema in value.items()}
             elif key in ("items", "additionalProperties", "not"):
                 out[key] = self.convert(value, stack)
+            elif key == "oneOf" and isinstance(node.get("discriminator"), dict):
+                # OpenAPI: the discriminator picks the member, so members may overlap (authentik's providers all
+                # fit one instance); in JSON Schema that is anyOf, not "exactly one of".
+                out["anyOf"] = [self.convert(member, stack) for member in value]
             elif key in ("allOf", "oneOf", "anyOf"):
                 out[key] = [self.convert(member, stack) for member in value]
             else:
                 out[key] = value
+        if out.get("format") == "time":
+            # The models keep a time as a string; hypothesis-jsonschema draws offsets ('00:00:00Z') that jsonschema's
+            # own 'time' check (without rfc3339-validator) refuses.
+            del out["format"]
         if node.get("format") == "binary":
             out.pop("format")
             out["x-binary"] = True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +13,9 @@ import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
 from tools.normalize import normalize
+from tools.spec_diff import parse_spec_text
+
+from .budget import selected_specs
 
 Json = dict[str, Any]
 Direction = Literal["request", "response", "neutral"]
@@ -98,7 +100,7 @@ class ContractSpec:
 
     @classmethod
     def from_file(cls, path: Path) -> ContractSpec:
-        return cls(json.loads(path.read_text(encoding="utf-8")), path.name)
+        return cls(load_document(path), path.name)
 
     def __repr__(self) -> str:
         return f"<ContractSpec {self.name}: {len(self.operations)} operations, {len(self.schemas)} schemas>"
@@ -317,5 +319,15 @@ class Operation:
         return PATH_PARAM.findall(self.path)
 
 
+def load_document(path: Path) -> Json:
+    """A spec file as JSON data (JSON or YAML)."""
+    return parse_spec_text(path.read_text(encoding="utf-8"))
+
+
 def corpus_specs() -> list[Path]:
     return sorted(SPECS_DIR.glob("*.json"))
+
+
+def contract_spec_paths() -> list[Path]:
+    """The specs the contract suite covers: the vendored one and the synthetic corpus, or those selected."""
+    return selected_specs() or [VENDORED_SPEC, *corpus_specs()]
