@@ -37,6 +37,7 @@ from ._validation import (
     is_enum_value,
     is_uuid,
     restore_absent,
+    wrong_body,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "json_body",
     "restore_absent",
     "undocumented_status",
+    "wrong_body",
 ]
 
 logger = logging.getLogger("wassist_api_client")
