@@ -7,10 +7,13 @@ import os
 import ssl
 import sys
 from collections.abc import Mapping
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 import httpx2
 
+from . import _logs
+from ._call_options import OMITTED, AsyncClientWithOptions, CallOptions, ClientWithOptions, Omitted, TimeoutOption
 from ._exceptions import WassistError
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
@@ -23,6 +26,8 @@ DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.version_info[:3])
 
 logger = logging.getLogger("wassist_api_client")
+_logs.setup_from_environment()
+_SettingsT = TypeVar("_SettingsT", bound="_Settings")
 
 
 class _Settings:
@@ -58,6 +63,20 @@ class _Settings:
             "headers": {"User-Agent": USER_AGENT, **(headers or {})},
             "follow_redirects": False,  # the API does not redirect; a 3xx is an error, never a re-sent key
         }
+        self._call_options = CallOptions()  # what with_options copies add to each request; none here
+
+    def _copy_with(self: _SettingsT, options: CallOptions) -> _SettingsT:
+        """A copy sharing everything (key, base URL, strict mode, the httpx2 client and whatever a later
+        constructor argument adds) except the per-call options and the namespaces bound to this client."""
+        copy = object.__new__(type(self))
+        cls = type(self)
+        copy.__dict__.update(
+            (name, value)
+            for name, value in vars(self).items()
+            if not isinstance(getattr(cls, name, None), cached_property)
+        )
+        copy._call_options = self._call_options.then(options)
+        return copy
 
     @property
     def strict_response_validation(self) -> bool:
@@ -86,12 +105,29 @@ class Wassist(_Settings):
         inner = transport or httpx2.HTTPTransport(verify=verify)
         retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
+        self._pool_owner = self._http
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | Omitted = OMITTED,
+        max_retries: int | Omitted = OMITTED,
+        headers: Mapping[str, str] | None = None,
+    ) -> Wassist:
+        """A client for one call or a block of calls with its own timeout, retry count or extra headers.
+
+        It shares this client's connection pool, key, base URL and strict mode; closing it leaves this
+        client open. `headers` are added to this client's for its calls only.
+        """
+        copy = self._copy_with(CallOptions(timeout=timeout, max_retries=max_retries, headers=headers))
+        copy._http = ClientWithOptions(self._pool_owner, copy._call_options)
+        return copy
 
     def get_httpx_client(self) -> httpx2.Client:
         return self._http
 
     def close(self) -> None:
-        self._http.close()
+        self._http.close()  # a with_options copy's view closes nothing
 
     def __enter__(self) -> Wassist:
         return self
@@ -119,6 +155,19 @@ class AsyncWassist(_Settings):
         inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
         retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
+        self._pool_owner = self._http
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | Omitted = OMITTED,
+        max_retries: int | Omitted = OMITTED,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncWassist:
+        """The async twin of `Wassist.with_options`."""
+        copy = self._copy_with(CallOptions(timeout=timeout, max_retries=max_retries, headers=headers))
+        copy._http = AsyncClientWithOptions(self._pool_owner, copy._call_options)
+        return copy
 
     def get_async_httpx_client(self) -> httpx2.AsyncClient:
         return self._http

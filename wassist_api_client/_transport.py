@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import httpx2
 
+from ._call_options import MAX_RETRIES_EXTENSION
 from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
 
 logger = logging.getLogger("wassist_api_client")
@@ -77,7 +78,9 @@ class _Retrying:
     def _remove_key(request: httpx2.Request) -> None:
         del request.headers["X-API-Key"]
 
-    def _after(self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
+    def _after(
+        self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float, max_retries: int
+    ) -> float | None:
         """Log an attempt; return the delay before the next one, or None when this outcome is final."""
         elapsed = time.monotonic() - started
         if isinstance(outcome, httpx2.Response):
@@ -89,7 +92,7 @@ class _Retrying:
             logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed * 1000)
         if isinstance(outcome, httpx2.Response) and outcome.is_success:  # the common case: nothing to plan
             return None
-        plan = plan_retry(request.method, outcome, attempt, self._max_retries)
+        plan = plan_retry(request.method, outcome, attempt, max_retries)
         if plan is None:
             return None
         reason, delay = plan
@@ -98,7 +101,7 @@ class _Retrying:
             request.method,
             request.url,
             attempt + 1,
-            self._max_retries,
+            max_retries,
             delay,
             reason,
         )
@@ -129,11 +132,12 @@ class RetryingTransport(_Retrying, httpx2.BaseTransport):
         self._inner, self._sleep = inner, sleep
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        attempt = 0
+        # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
+        attempt, max_retries = 0, request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
             started = time.monotonic()
             outcome = self._send(request)
-            delay = self._after(request, outcome, attempt, started)
+            delay = self._after(request, outcome, attempt, started, max_retries)
             if delay is None:
                 return self._result(request, outcome)
             self._sleep(delay)
@@ -172,11 +176,12 @@ class AsyncRetryingTransport(_Retrying, httpx2.AsyncBaseTransport):
         self._inner, self._sleep = inner, sleep or _asyncio_sleep
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        attempt = 0
+        # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
+        attempt, max_retries = 0, request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
             started = time.monotonic()
             outcome = await self._send(request)
-            delay = self._after(request, outcome, attempt, started)
+            delay = self._after(request, outcome, attempt, started, max_retries)
             if delay is None:
                 return self._result(request, outcome)
             await self._sleep(delay)
