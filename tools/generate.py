@@ -34,7 +34,7 @@ PACKAGE_DIR = ROOT / "wassist_api_client"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
-GENERATED_DIRS = ("api", "models")
+GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
 GENERATED_FILES = ("client.py", "errors.py", "types.py")
@@ -153,6 +153,9 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     if missing or any(word in output for word in ("Warning", "Skipping", "Unable")):
         dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
+    from tools.namespaces import render_namespaces  # here: tools.namespaces imports this module
+
+    render_namespaces(operation_modules(spec), output_dir)
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])

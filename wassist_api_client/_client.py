@@ -17,6 +17,7 @@ from ._call_options import OMITTED, AsyncClientWithOptions, CallOptions, ClientW
 from ._exceptions import WassistError
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
+from .resources import AsyncResources, SyncResources
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
 
@@ -86,7 +87,7 @@ class _Settings:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
-class Wassist(_Settings):
+class Wassist(_Settings, SyncResources):
     """The synchronous Wassist API client; pass it as `client=` to the generated `sync` functions."""
 
     def __init__(
@@ -136,7 +137,7 @@ class Wassist(_Settings):
         self.close()
 
 
-class AsyncWassist(_Settings):
+class AsyncWassist(_Settings, AsyncResources):
     """The asynchronous Wassist API client; pass it as `client=` to the generated `asyncio` functions."""
 
     def __init__(
