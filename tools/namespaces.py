@@ -96,7 +96,7 @@ def method_name(module_name: str) -> str:
     """`list_` -> `list` (a builtin is a fine attribute name); `import_` stays (a keyword is not)."""
     if module_name.endswith("_") and not module_name.endswith("__"):
         stripped = module_name[:-1]
-        if stripped.isidentifier() and not keyword.iskeyword(stripped) and not keyword.issoftkeyword(stripped):
+        if stripped.isidentifier() and not keyword.iskeyword(stripped):
             return stripped
     return module_name
 
