@@ -97,6 +97,8 @@ class ClientWithOptions(httpx2.Client):
         pass
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_parent":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
         return getattr(self._parent, name)
 
 
@@ -120,4 +122,6 @@ class AsyncClientWithOptions(httpx2.AsyncClient):
         pass
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_parent":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
         return getattr(self._parent, name)
