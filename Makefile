@@ -28,7 +28,7 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py tools  # the glob includes __init__.py
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py tools  # the glob includes __init__.py
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.strings import PythonIdentifier
+from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from tools.normalize import normalize
+from tools.normalize import SCHEMA_REF, normalize, webhook_payloads
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "wassist_api_client"
@@ -37,7 +37,7 @@ NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py")
+GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py")
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
 
 
@@ -114,6 +114,46 @@ def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
     return {module.file: module.label for module in operation_modules(spec)}
 
 
+def webhook_event_models(spec: dict[str, Any]) -> dict[str, str | None]:
+    """Every webhook event of a normalized spec -> the class in `models` its payload parses into, or None for
+    a payload that is not an object model (delivered as plain JSON). The class is named by the generator's
+    own function, as it names the component's model."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    events: dict[str, str | None] = {}
+    for event, media in webhook_payloads(spec).items():
+        schema = media["schema"]
+        members = schema.get("allOf")
+        if isinstance(members, list) and len(members) == 1 and "properties" not in schema:
+            schema = members[0]  # a wrapper that only annotates the component
+        ref = schema.get("$ref")
+        name = ref[len(SCHEMA_REF) :] if isinstance(ref, str) and ref.startswith(SCHEMA_REF) else None
+        target = schemas.get(name) if name is not None else None
+        events[event] = str(ClassName(str(name), "field_")) if _is_object_model(target) else None
+    return events
+
+
+def _is_object_model(schema: Any) -> bool:
+    """A component the generator makes an attrs model of (not an enum, a union or a plain value)."""
+    if not isinstance(schema, dict) or {"enum", "oneOf", "anyOf"} & schema.keys():
+        return False
+    return schema.get("type") == "object" or bool({"properties", "allOf"} & schema.keys())
+
+
+def webhook_events_module(spec: dict[str, Any]) -> str:
+    """The source of `webhook_events.py`: the table `webhooks.verify` reads to type each event's `data`."""
+    events = webhook_event_models(spec)
+    names = "".join(f"    {event!r},\n" for event in events)
+    models = "".join(f"    {event!r}: {model!r},\n" for event, model in events.items() if model is not None)
+    return (
+        '"""The webhook events the spec describes (`make generate` writes this file from its `webhooks`).\n\n'
+        "`EVENT_MODELS` maps an event name to the class in `models` that `webhooks.verify` parses its payload\n"
+        "into; an event not in it (a payload that is not an object, or an event newer than the spec) is plain JSON.\n"
+        '"""\n\n'
+        f"EVENTS: tuple[str, ...] = (\n{names})\n\n"
+        f"EVENT_MODELS: dict[str, str] = {{\n{models}}}\n"
+    )
+
+
 def run(command: list[str], cwd: Path | None = None) -> str:
     # A fixed hash seed, so that nothing the tools iterate in set order can vary between runs.
     env = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -156,6 +196,7 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     from tools.namespaces import render_namespaces  # here: tools.namespaces imports this module
 
     render_namespaces(operation_modules(spec), output_dir)
+    (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])

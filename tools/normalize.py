@@ -7,7 +7,9 @@ A pure function spec -> spec, driven only by what the spec says (see issue 3):
 3. request bodies get readOnly-free ``<Name>Request`` / ``Patched<Name>Request`` twins, responses lose writeOnly;
 4. request bodies keep one media type (JSON, or multipart where a binary field needs it);
 5. quirks that make the generator crash, warn or drop operations are repaired, or reported by raising
-   NormalizationError naming the place.
+   NormalizationError naming the place;
+6. webhook payloads (OpenAPI 3.1 `webhooks`, 3.0 `x-webhooks`) written inline become components named
+   `<Event>WebhookPayload`, so that the generator (which ignores webhooks) makes their models.
 
 Usage: ``python -m tools.normalize IN.json OUT.json``
 """
@@ -37,6 +39,7 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
 }
 RAW_BYTES: Json = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+WEBHOOK_SECTIONS = ("webhooks", "x-webhooks")  # OpenAPI 3.1, and the 3.0 extension for the same thing
 PARAM = re.compile(r"\{([^}]+)\}")
 
 
@@ -50,6 +53,7 @@ def normalize(spec: Json) -> Json:
     errors: list[str] = []
     schemas: Json = out.setdefault("components", {}).setdefault("schemas", {})
     operations = list(_operations(out))
+    _hoist_webhook_payloads(out, errors)
     for place, root in _schema_roots(out, operations):
         for where, node in _walk(root, place):
             _repair_schema(node, where, schemas, errors)
@@ -628,6 +632,50 @@ def _tag_and_name(spec: Json, operations: list[tuple[str, str, Json, Json]], err
     described = {tag.get("name"): tag for tag in spec.get("tags") or [] if isinstance(tag, dict)}
     used = dict.fromkeys(resource for resource, _ in owners)
     spec["tags"] = [described.get(resource, {"name": resource}) for resource in used]
+
+
+# --- rule 6: webhook payloads -------------------------------------------------------------------------------------
+
+
+def webhook_payloads(spec: Json) -> dict[str, Json]:
+    """Event name (the key under `webhooks`, or `x-webhooks` in 3.0) -> the JSON media object of its payload:
+    the request body of its POST, or of its first operation with one. `webhooks` wins over `x-webhooks`;
+    events without a JSON payload are left out. The media objects are the spec's own (edit them in place)."""
+    payloads: Json = {}
+    for section in WEBHOOK_SECTIONS:
+        for event, raw_item in (spec.get(section) or {}).items():
+            item = _resolve_component(raw_item, spec, "pathItems") if isinstance(raw_item, dict) else None
+            if event in payloads or not isinstance(item, dict):
+                continue
+            methods = ["post", *(method for method in HTTP_METHODS if method != "post")]
+            for method in methods:
+                body = item[method].get("requestBody") if isinstance(item.get(method), dict) else None
+                body = _resolve_component(body, spec, "requestBodies") if isinstance(body, dict) else None
+                content = _usable(body.get("content") or {}, ("application/json",)) if body else {}
+                media = next((m for m in content.values() if isinstance(m.get("schema"), dict)), None)
+                if media is not None:
+                    payloads[event] = media
+                    break
+    return payloads
+
+
+def _hoist_webhook_payloads(spec: Json, errors: list[str]) -> None:
+    """Rule 6. A payload that is a `$ref` keeps its component; one that is not an object stays inline (it is
+    delivered as plain JSON)."""
+    schemas: Json = spec["components"]["schemas"]
+    for event, media in webhook_payloads(spec).items():
+        schema = media["schema"]
+        if not _makes_class(schema):
+            continue
+        stem = _pascal(event)
+        if not stem or not stem[0].isalpha():
+            errors.append(f"webhook {event!r}: its name makes no model name (it must start with a letter)")
+            continue
+        name = f"{stem}WebhookPayload"
+        if schemas.setdefault(name, schema) != schema:
+            errors.append(f"webhook {event!r}: its payload would become {name}, a name the spec already uses")
+            continue
+        media["schema"] = {"$ref": SCHEMA_REF + name}
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ Breaking rules, in terms of the set of values a field/parameter accepts or may r
 
 So optional->required is breaking on requests, required->optional and becoming nullable
 are breaking on responses, integer->number is breaking only where the value is returned.
-Removals (operation, parameter, field, schema, enum value) are always breaking; additions
+Removals (operation, webhook event, parameter, field, schema, enum value) are always breaking; additions
 are breaking only when they make a request need something new (a required parameter,
 body or request field). New enum values are never breaking because the client keeps
 values it doesn't know. A schema reachable from no operation counts as both sides,
@@ -148,7 +148,7 @@ class Report:
 
 def diff_specs(old: JSONDict, new: JSONDict) -> Report:
     differ = _Differ(old, new)
-    changes = (*differ.operations(), *differ.schemas())
+    changes = (*differ.operations(), *differ.webhooks(), *differ.schemas())
     text_changed = json.dumps(old, ensure_ascii=False) != json.dumps(new, ensure_ascii=False)
     return Report(changes=changes, text_changed=text_changed)
 
@@ -374,6 +374,8 @@ def schema_sides(spec: JSONDict) -> dict[str, Side]:
         for response in _dict(operation.get("responses")).values():
             for media in _dict(_resolve(spec, response).get("content")).values():
                 _mark(spec, _dict(media).get("schema"), Side.RESPONSE, sides)
+    for payload in webhook_payloads(spec).values():
+        _mark(spec, payload, Side.RESPONSE, sides)  # payloads come to the client, like responses
     return sides
 
 
@@ -401,6 +403,25 @@ def _operation_nodes(spec: JSONDict) -> dict[str, tuple[JSONDict, JSONDict]]:
             if isinstance(item.get(method), dict):
                 found[f"{method.upper()} {path}"] = (item[method], item)
     return found
+
+
+def webhook_payloads(spec: JSONDict) -> dict[str, Any]:
+    """Webhook event (3.1 `webhooks`, else 3.0 `x-webhooks`) -> the schema of its payload: the body of its POST
+    (or of its first operation with a body) in its main media type; None when it has none."""
+    payloads: dict[str, Any] = {}
+    for section in ("webhooks", "x-webhooks"):
+        for event, raw_item in _dict(spec.get(section)).items():
+            if event in payloads:
+                continue
+            item = _resolve(spec, raw_item)
+            payloads[event] = None
+            for method in ("post", *(method for method in HTTP_METHODS if method != "post")):
+                content = _dict(_resolve(spec, _dict(item.get(method)).get("requestBody")).get("content"))
+                media_type = _main_media_type(content)
+                if media_type is not None:
+                    payloads[event] = _dict(content[media_type]).get("schema")
+                    break
+    return payloads
 
 
 def _parameters(spec: JSONDict, operation: JSONDict, path_item: JSONDict) -> dict[tuple[str, str], JSONDict]:
@@ -591,6 +612,21 @@ class _Differ:
         elif old_name != new_name:
             text = f"schema changed from `{describe(old)}` to `{describe(new)}`"
             yield Change(kind, where.base, where.message(text), breaking=breaking)
+
+    # webhook events: payloads the client receives, so they are compared as responses
+
+    def webhooks(self) -> Iterator[Change]:
+        old_events, new_events = webhook_payloads(self.old), webhook_payloads(self.new)
+        for event in _ordered_union(old_events, new_events):
+            key = f"webhook {event}"
+            if event not in old_events:
+                yield Change("webhook-added", key, "webhook event added", breaking=False)
+            elif event not in new_events:
+                # Its model, and the table entry that types deliveries of it, leave the package.
+                yield Change("webhook-removed", key, "webhook event removed", breaking=True)
+            else:
+                where = Where(key, Side.RESPONSE, subject="payload")
+                yield from self._body_schema(old_events[event], new_events[event], where, "webhook-changed", True)
 
     # component schemas
 

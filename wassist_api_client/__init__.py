@@ -25,6 +25,7 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
     WassistError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 
@@ -71,6 +72,7 @@ __all__ = [
     "UnprocessableEntityError",
     "Wassist",
     "WassistError",
+    "WebhookVerificationError",
     "__version__",
     "apaginate",
     "paginate",

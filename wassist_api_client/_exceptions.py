@@ -31,6 +31,7 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
     "WassistError",
+    "WebhookVerificationError",
 ]
 
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")
@@ -130,6 +131,25 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
+
+
+class WebhookVerificationError(WassistError):
+    """A webhook delivery that must not be trusted or used (`wassist_api_client.webhooks.verify`).
+
+    `reason` says which check failed: "missing_header", "malformed_header", "timestamp_mismatch",
+    "bad_signature", "expired", "not_yet_valid" (timestamp in the future), "not_json", or
+    "invalid_payload" (the JSON does not fit the event's model: strict mode, or not an object);
+    `issues` lists the mismatches of "invalid_payload". The message never contains the secret.
+    """
+
+    def __init__(self, reason: str, message: str, *, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.issues: list[Issue] = list(issues)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reason={self.reason!r}, message={self.message!r})"
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -597,3 +597,117 @@ def test_cli_prints_the_report_and_exits_1_on_breaking(tmp_path: Path, capsys: p
     assert "- `GET /reports/` — operation added" in capsys.readouterr().out
     assert main([str(tmp_path / "old.json"), str(tmp_path / "missing.json")]) == 2
     assert "missing.json" in capsys.readouterr().err
+
+
+# --- webhook events ----------------------------------------------------------------------------
+
+
+def with_webhooks(section: str = "webhooks") -> Spec:
+    """The pet store with two webhook events: one payload inline, one a component used by no operation."""
+    spec = base_spec()
+    spec["openapi"] = "3.1.0" if section == "webhooks" else "3.0.3"
+    spec[section] = {
+        "pet.adopted": {
+            "post": {
+                "requestBody": json_body(
+                    {
+                        "type": "object",
+                        "properties": {"petId": {"type": "string"}, "by": {"type": "string"}},
+                        "required": ["petId"],
+                    }
+                ),
+                "responses": {"200": {"description": ""}},
+            }
+        },
+        "pet.vaccinated": {"$ref": "#/components/pathItems/Vaccinated"},
+    }
+    spec["components"]["pathItems"] = {
+        "Vaccinated": {
+            "post": {"requestBody": json_body(ref("Vaccination")), "responses": {"200": {"description": ""}}}
+        }
+    }
+    spec["components"]["schemas"]["Vaccination"] = {
+        "type": "object",
+        "properties": {"petId": {"type": "string"}, "vaccine": {"type": "string"}},
+        "required": ["petId", "vaccine"],
+    }
+    return spec
+
+
+def webhook_diff(mutate: Mutation, section: str = "webhooks") -> Report:
+    old = with_webhooks(section)
+    new = copy.deepcopy(old)
+    mutate(new)
+    return diff_specs(old, new)
+
+
+def inline_payload(spec: Spec, section: str = "webhooks") -> dict[str, Any]:
+    result: dict[str, Any] = spec[section]["pet.adopted"]["post"]["requestBody"]["content"]["application/json"]
+    return result["schema"]
+
+
+@pytest.mark.parametrize("section", ["webhooks", "x-webhooks"])
+def test_webhook_event_added_is_not_breaking(section: str) -> None:
+    def add(spec: Spec) -> None:
+        spec[section]["pet.returned"] = {"post": {"requestBody": json_body({"type": "object"}), "responses": {}}}
+
+    (change,) = webhook_diff(add, section).changes
+    assert change == Change("webhook-added", "webhook pet.returned", "webhook event added", False)
+
+
+@pytest.mark.parametrize("section", ["webhooks", "x-webhooks"])
+def test_webhook_event_removed_is_breaking(section: str) -> None:
+    (change,) = webhook_diff(lambda s: s[section].pop("pet.adopted"), section).changes
+    assert change == Change("webhook-removed", "webhook pet.adopted", "webhook event removed", True)
+
+
+def test_an_inline_payload_is_diffed_field_by_field_as_something_received() -> None:
+    report = webhook_diff(lambda s: inline_payload(s)["properties"].pop("by"))
+    assert [(c.kind, c.location, c.message, c.breaking) for c in report.changes] == [
+        ("field-removed", "webhook pet.adopted", "payload `by`: field removed", True)
+    ]
+    added = webhook_diff(lambda s: inline_payload(s)["properties"].update(at={"type": "string"}))
+    assert [(c.kind, c.message, c.breaking) for c in added.changes] == [
+        ("field-added", "payload `at`: field added (optional)", False)
+    ]
+    # Received, so a field becoming optional (it may now be missing) breaks readers; becoming required does not.
+    optional = webhook_diff(lambda s: inline_payload(s)["required"].remove("petId"))
+    assert [(c.kind, c.breaking) for c in optional.changes] == [("field-required-changed", True)]
+    required = webhook_diff(lambda s: inline_payload(s)["required"].append("by"))
+    assert [(c.kind, c.breaking) for c in required.changes] == [("field-required-changed", False)]
+
+
+def test_a_payload_that_names_another_model_is_a_breaking_change() -> None:
+    def swap(spec: Spec) -> None:
+        spec["components"]["pathItems"]["Vaccinated"]["post"]["requestBody"] = json_body(ref("Report"))
+
+    changes = [c for c in webhook_diff(swap).changes if c.kind == "webhook-changed"]
+    assert changes == [
+        Change(
+            "webhook-changed", "webhook pet.vaccinated", "payload: schema changed from `Vaccination` to `Report`", True
+        )
+    ]
+
+
+def test_a_component_only_webhooks_use_is_compared_as_a_response() -> None:
+    sides = schema_sides(with_webhooks())
+    assert sides["Vaccination"] == Side.RESPONSE
+    report = webhook_diff(lambda s: schema(s, "Vaccination")["required"].remove("vaccine"))
+    assert [(c.location, c.breaking) for c in report.changes] == [("Vaccination.vaccine", True)]
+
+
+def test_moving_webhooks_from_the_3_0_extension_to_3_1_changes_nothing_users_see() -> None:
+    old, new = with_webhooks("x-webhooks"), with_webhooks("webhooks")
+    report = diff_specs(old, new)
+    assert report.changes == ()
+    assert report.level == "patch"
+
+
+def test_the_report_lists_webhook_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = base_spec(), with_webhooks()
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    assert main([str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "- `webhook pet.adopted` — webhook event added" in out
+    assert "- `webhook pet.vaccinated` — webhook event added" in out

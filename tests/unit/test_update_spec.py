@@ -340,3 +340,30 @@ def test_generation_failure_restores_spec_and_code(
     err = capsys.readouterr().err
     assert "generation failed (exit 1)" in err and "generator: cannot handle explode" in err
     assert "restored to the previous version" in err
+
+
+# --- webhook events ----------------------------------------------------------------------
+
+
+def with_webhook() -> dict[str, Any]:
+    spec = small_spec()
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Note"}}}}
+    spec["x-webhooks"] = {"note.created": {"post": {"requestBody": body, "responses": {"200": {"description": ""}}}}}
+    return spec
+
+
+def test_an_added_webhook_event_is_reported_and_bumps_minor(repo: Path, tmp_path: Path) -> None:
+    assert run(write_spec(tmp_path, with_webhook()), repo) == 0
+    assert version(repo) == '__version__ = "0.2.0"\n'
+    assert "- `webhook note.created` — webhook event added\n" in (repo / "CHANGELOG.md").read_text()
+
+
+def test_a_removed_webhook_event_is_breaking_and_refused_without_allow_breaking(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ALLOW_BREAKING", raising=False)
+    (repo / "openapi.json").write_text(spec_text(with_webhook()), encoding="utf-8")
+    before = snapshot(repo)
+    assert run(write_spec(tmp_path, small_spec()), repo) != 0
+    assert snapshot(repo) == before
+    assert "webhook note.created: webhook event removed" in capsys.readouterr().out
