@@ -28,7 +28,7 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py tools  # the glob includes __init__.py
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing tools  # the glob includes __init__.py
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.
@@ -38,8 +38,10 @@ test: venv node_modules/.installed lint
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
 
-# Regenerate, start the Prism mock of openapi.json, create a link session through the client.
-demo: venv node_modules/.installed
+# Regenerate, start a mock of the API (Prism when Node is on PATH, else the package's served fake),
+# create a link session through the client.
+demo: venv
+	if command -v node >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; fi
 	$(BIN)/python -m tools.generate
 	$(BIN)/python -m tools.demo
 

@@ -20,6 +20,8 @@ Sections:
   generate  `python -m tools.generate` wall and CPU time: vendored spec, large spec, the large spec's
             operations replicated (--replicas), to show how the cost grows with operations
   profile   where the per-call overhead goes (cProfile deltas and timed steps); informational
+  fleet     processes x threads on one key against a server enforcing a rate limit: no limiter,
+            a RateLimit per process, one shared through Redis (tools.bench_fleet)
 
 Nothing here asserts on time: targets are printed and recorded, never enforced.
 """
@@ -55,7 +57,7 @@ from typing import Any
 
 import httpx2
 
-from tools import bench_data
+from tools import bench_data, bench_fleet
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "wassist_api_client"
@@ -65,11 +67,12 @@ DEFAULT_OPERATION = f"{PACKAGE}.api.whatsapp_link_sessions.create"
 DEFAULT_OUTPUT = ROOT / "build" / "bench.json"
 BASE_URL = "https://bench.invalid"
 API_KEY = "bench-key-not-a-secret"
-SECTIONS = ("generate", "import", "parse", "percall", "loopback", "profile")
+SECTIONS = ("generate", "import", "parse", "percall", "loopback", "profile", "fleet")
 LIST_ITEMS = 1000
 
 TARGETS = {
     "percall_mock": 1.05,
+    "percall_fake": 3.0,
     "percall_loopback": 1.03,
     "import": 1.20,
     "import_large": 1.20,
@@ -446,10 +449,30 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             lambda: sync(client=client.with_options(timeout=5.0, max_retries=0), body=body),
             settings.rounds,
         )
-        return [pair, stack, generated, with_options]
+        return [pair, stack, generated, with_options, _percall_fake(candidate, sync, body, inner, settings)]
     finally:
         _close(client)
         raw.close()
+
+
+def _percall_fake(on_mock: Callable[[], object], sync: Any, body: Any, inner: int, settings: Settings) -> Pair:
+    """The same call answered by wassist_api_client.testing.WassistFake (checks the request, builds the answer from
+    the spec) instead of a hand-written MockTransport handler."""
+    fake = importlib.import_module(f"{PACKAGE}.testing").WassistFake()
+    client = fake.client(api_key=API_KEY, base_url=BASE_URL)
+    pair = Pair(
+        "percall_fake",
+        "per call, through testing.WassistFake",
+        "the call on a MockTransport handler",
+        "the call on WassistFake.transport",
+        inner=inner,
+        clock=settings.clock,
+        target=TARGETS["percall_fake"],
+    )
+    try:
+        return interleave(pair, on_mock, lambda: sync(client=client, body=body), settings.rounds)
+    finally:
+        _close(client)
 
 
 @contextlib.contextmanager
@@ -1112,6 +1135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large-spec", type=Path, default=None, help="the ~120-operation spec (default: corpus)")
     parser.add_argument("--no-large", action="store_true", help="only the vendored spec")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--fleet", default="500,4,8,50", help="fleet: requests,processes,threads,limit per second")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
@@ -1138,6 +1162,7 @@ def main(argv: list[str] | None = None) -> int:
         "replicas": args.replicas,
         "clock": args.clock,
         "operation": args.operation,
+        "fleet": args.fleet,
         "large_spec": str(large_spec) if large_spec else None,
     }
     errors: dict[str, str] = {}
@@ -1178,6 +1203,7 @@ def main(argv: list[str] | None = None) -> int:
             "percall": lambda op: bench_percall_mock(op, settings),
             "loopback": lambda op: bench_loopback(op, settings),
             "profile": lambda op: bench_profile(op, settings),
+            "fleet": lambda op: bench_fleet.bench_fleet(*(int(n) for n in args.fleet.split(","))),
         }
         for name, runner in runners.items():
             if name not in sections or (name != "import" and not operation):
@@ -1191,8 +1217,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             finally:
                 report["section_s"][name] = round((time.perf_counter_ns() - section_start) / 1e9, 1)
-            if name == "profile":
-                report["results"]["profile"] = result
+            if name in ("profile", "fleet"):
+                report["results"][name] = result
                 continue
             if name == "import":
                 result, report["results"]["import_modules"] = result
@@ -1211,6 +1237,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(import_lines(report["results"]["import_modules"])))
     if "profile" in report["results"]:
         print("\n".join(profile_lines(report["results"]["profile"])))
+    if "fleet" in report["results"]:
+        print("\n".join(bench_fleet.fleet_lines(report["results"]["fleet"])))
     for name, message in errors.items():
         print(f"ERROR in {name}: {message}", file=sys.stderr)
     args.output.parent.mkdir(parents=True, exist_ok=True)

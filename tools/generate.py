@@ -37,7 +37,10 @@ NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py")
+GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py", "openapi.normalized.json")
+# The normalized spec shipped as package data (for wassist_api_client.testing), with each operation's module.
+SHIPPED_SPEC = "openapi.normalized.json"
+OPERATION_MODULES_KEY = "x-operation-modules"
 RUFF_SETTINGS = ["--isolated", "--line-length", "120", "--target-version", "py310"]
 
 
@@ -200,7 +203,15 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
+    (output_dir / SHIPPED_SPEC).write_text(dump_json(shipped_spec(spec)), encoding="utf-8")
     return output_dir
+
+
+def shipped_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The normalized spec with a top-level extension mapping "METHOD /path" to the operation's module
+    under api/ (dotted), so that code in the package finds an operation from its module without re-deriving names."""
+    table = {f"{module.method.upper()} {module.path}": module.dotted for module in operation_modules(spec)}
+    return {**spec, OPERATION_MODULES_KEY: table}
 
 
 def install(fresh_dir: Path, package_dir: Path) -> None:

@@ -18,10 +18,12 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientRateLimitError,
     ConflictError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitBackendError,
     RateLimitError,
     UnprocessableEntityError,
     WassistError,
@@ -32,6 +34,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._client import AsyncWassist, Wassist
     from ._pagination import apaginate, paginate
+    from ._rate_limit import RateLimit
 
 # Loaded on first use, so that importing the package (or only its exceptions) does not import httpx2.
 _MODULE_OF = {
@@ -39,6 +42,7 @@ _MODULE_OF = {
     "AsyncWassist": "._client",
     "paginate": "._pagination",
     "apaginate": "._pagination",
+    "RateLimit": "._rate_limit",
 }
 
 
@@ -64,10 +68,13 @@ __all__ = [
     "AsyncWassist",
     "AuthenticationError",
     "BadRequestError",
+    "ClientRateLimitError",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimit",
+    "RateLimitBackendError",
     "RateLimitError",
     "UnprocessableEntityError",
     "Wassist",

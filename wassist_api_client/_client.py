@@ -8,7 +8,7 @@ import ssl
 import sys
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
@@ -18,6 +18,9 @@ from ._exceptions import WassistError
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
 from .resources import AsyncResources, SyncResources
+
+if TYPE_CHECKING:
+    from ._rate_limit import Budget, RateLimit
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "AsyncWassist", "Wassist"]
 
@@ -87,6 +90,16 @@ class _Settings:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
+def _budget_of(rate_limit: RateLimit | None, api_key: str) -> Budget | None:
+    if rate_limit is None:
+        return None
+    from ._rate_limit import RateLimit  # only when asked for: no rate limit, no import
+
+    if not isinstance(rate_limit, RateLimit):
+        raise TypeError(f"rate_limit must be a wassist_api_client.RateLimit, not {type(rate_limit).__name__}")
+    return rate_limit.budget(api_key)
+
+
 class Wassist(_Settings, SyncResources):
     """The synchronous Wassist API client; pass it as `client=` to the generated `sync` functions."""
 
@@ -101,10 +114,13 @@ class Wassist(_Settings, SyncResources):
         transport: httpx2.BaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.HTTPTransport(verify=verify)
-        retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
+        retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
         self._pool_owner = self._http
 
@@ -151,10 +167,13 @@ class AsyncWassist(_Settings, AsyncResources):
         transport: httpx2.AsyncBaseTransport | None = None,
         strict_response_validation: bool = False,
         verify: bool | ssl.SSLContext = True,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(api_key, base_url, timeout, max_retries, headers, strict_response_validation, verify)
         inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
-        retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries)
+        budget = _budget_of(rate_limit, self._api_key)
+        self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
+        retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
         self._pool_owner = self._http
 

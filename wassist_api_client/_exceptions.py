@@ -1,4 +1,4 @@
-"""The exceptions every call can raise; all derive from WassistError."""
+"""The exceptions this package raises (all derive from WassistError), and how a non-2xx response becomes one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     import httpx2
 
-    from ._validation import Issue
+    from ._issues import Issue
 
 __all__ = [
     "APIConnectionError",
@@ -24,10 +24,13 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientRateLimitError",
     "ConflictError",
     "InternalServerError",
+    "ModelValidationError",
     "NotFoundError",
     "PermissionDeniedError",
+    "RateLimitBackendError",
     "RateLimitError",
     "UnprocessableEntityError",
     "WassistError",
@@ -81,6 +84,18 @@ class APIResponseValidationError(APIError):
         self.issues: list[Issue] = list(issues)
 
 
+class ModelValidationError(WassistError):
+    """Data that cannot be parsed at all: a JSON object was expected and something else came.
+
+    Raised by a generated `Model.from_dict(...)` called on something other than an object; inside a
+    call, `_response_body.json_body` turns it into an `APIResponseValidationError`.
+    """
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("; ".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
 class APIStatusError(APIError):
     """The API answered with a status outside 2xx (after any retries)."""
 
@@ -131,6 +146,25 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
+
+
+class ClientRateLimitError(WassistError):
+    """The client's own `RateLimit` had no slot within `max_wait`: the request was not sent.
+
+    `retry_after` is how many seconds the limit expected the next slot to take, when it knew.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimitBackendError(WassistError):
+    """The shared `RateLimit`'s backend (Redis) could not be used; `url` is its URL without credentials."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class WebhookVerificationError(WassistError):

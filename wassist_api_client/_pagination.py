@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar, overload
 
 import httpx2
 
-from . import _parsing
+from . import _response_body
 from .client import AsyncClient, Client
 
 __all__ = ["MAX_PAGES", "Page", "apaginate", "paginate"]
@@ -91,7 +91,7 @@ def _bind(fn: Callable[..., Any], client: Any) -> tuple[Callable[..., Any], Any]
 
 
 def _parse(page_type: Any, response: httpx2.Response, strict: bool) -> Any:
-    with _parsing.json_body(response, strict=strict) as body:
+    with _response_body.json_body(response, strict=strict) as body:
         return page_type.from_dict(body)
 
 

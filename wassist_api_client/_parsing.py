@@ -1,48 +1,30 @@
-"""Where generated endpoint functions hand over a 2xx response body for parsing.
+"""The one runtime module generated code imports: everything models, enums and endpoints call to parse.
 
-`json_body(response, strict=...)` decodes the body and opens a validation scope around the
-generated parsing code (`Model.from_dict(body)`); on leaving it, the schema mismatches the
-models recorded (see `_validation`) are raised as one `APIResponseValidationError` (strict) or
-logged as one WARNING each on the `wassist_api_client` logger (lenient, the default).
+Generated modules (templates/) import `_parsing` and nothing else of the hand-written runtime
+(besides the generated `types`, `client` and `errors`), so that the runtime can be arranged in
+modules of one concern each without touching the templates. This module only gathers those names;
+each is defined where its concern lives:
 
-Generated code reaches the validation helpers through this module (`_parsing.as_uuid(...)`), so
-that endpoint modules and models need one import.
+- `_response_body`: `json_body` (a 2xx body, parsed inside an issue-collecting scope), `undocumented_status`;
+- `_issues`: `JSONPath`, `invalid` (record a mismatch, keep the value);
+- `_model`: the `Model` base, `as_object`, `wrong_body`, `fits`, `dump`, `restore_absent`;
+- `_formats`: uuid, date, date-time and binary checks and conversions;
+- `_open_enums`: `OpenStrEnum`, `OpenIntEnum` and their conversions.
+
+tests/structure/test_imports.py holds generated code to this module and to these names.
 """
 
-from __future__ import annotations
-
-import logging
-from types import TracebackType
-from typing import Any, NoReturn
-
-import httpx2
-
-from . import _validation
-from ._exceptions import APIResponseValidationError, body_preview
-from ._validation import (
-    JSONPath,
-    Model,
-    as_date,
-    as_datetime,
-    as_file,
-    as_int_enum,
-    as_object,
-    as_str_enum,
-    as_uuid,
-    dump,
-    fits,
-    invalid,
-    is_date,
-    is_datetime,
-    is_enum_value,
-    is_uuid,
-    restore_absent,
-    wrong_body,
-)
+from ._formats import as_date, as_datetime, as_file, as_uuid, is_date, is_datetime, is_uuid
+from ._issues import JSONPath, invalid
+from ._model import Model, as_object, dump, fits, restore_absent, wrong_body
+from ._open_enums import OpenIntEnum, OpenStrEnum, as_int_enum, as_str_enum, is_enum_value
+from ._response_body import json_body, undocumented_status
 
 __all__ = [
     "JSONPath",
     "Model",
+    "OpenIntEnum",
+    "OpenStrEnum",
     "as_date",
     "as_datetime",
     "as_file",
@@ -62,85 +44,3 @@ __all__ = [
     "undocumented_status",
     "wrong_body",
 ]
-
-logger = logging.getLogger("wassist_api_client")
-
-# A response with thousands of mismatching items would flood the log: past this many, the rest
-# of one body's mismatches are summed up in one more WARNING (strict mode lists them all).
-MAX_WARNINGS_PER_BODY = 20
-_MAX_ISSUES_IN_MESSAGE = 10
-
-
-class _JSONBody:
-    """The context manager `json_body` returns (a class: a generator frame costs more per call)."""
-
-    __slots__ = ("_issues", "_token", "response", "strict")
-
-    def __init__(self, response: httpx2.Response, strict: bool) -> None:
-        self.response = response
-        self.strict = strict
-
-    def __enter__(self) -> Any:
-        try:
-            body = self.response.json()
-        except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, JSON nested too deep
-            raise APIResponseValidationError(
-                f"{_operation(self.response)} returned {self.response.status_code} with a body that is not JSON: "
-                f"{body_preview(self.response)}",
-                response=self.response,
-            ) from None
-        self._issues, self._token = _validation.start_collecting()
-        return body
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        _validation.stop_collecting(self._token)
-        if isinstance(exc, _validation.ModelValidationError):
-            raise APIResponseValidationError(
-                _mismatch_message(self.response, exc.issues), response=self.response, issues=exc.issues
-            ) from exc
-        if exc_type is not None or not self._issues:
-            return
-        if self.strict:
-            raise APIResponseValidationError(
-                _mismatch_message(self.response, self._issues), response=self.response, issues=self._issues
-            ) from _validation.ModelValidationError(self._issues)
-        _log(self.response, self._issues)
-
-
-def json_body(response: httpx2.Response, *, strict: bool) -> _JSONBody:
-    """`with json_body(response, strict=...) as body:` parse `body`; see the module docstring."""
-    return _JSONBody(response, strict)
-
-
-def undocumented_status(response: httpx2.Response) -> NoReturn:
-    raise APIResponseValidationError(
-        f"{_operation(response)} returned {response.status_code}, a status its spec does not document",
-        response=response,
-    )
-
-
-def _operation(response: httpx2.Response) -> str:
-    return f"{response.request.method} {response.request.url.path}"
-
-
-def _mismatch_message(response: httpx2.Response, issues: list[_validation.Issue]) -> str:
-    shown = "; ".join(str(issue) for issue in issues[:_MAX_ISSUES_IN_MESSAGE])
-    more = len(issues) - _MAX_ISSUES_IN_MESSAGE
-    return (
-        f"{_operation(response)} returned {response.status_code} with a body that does not match the spec: {shown}"
-        + (f" (and {more} more)" if more > 0 else "")
-    )
-
-
-def _log(response: httpx2.Response, issues: list[_validation.Issue]) -> None:
-    operation = _operation(response)
-    for issue in issues[:MAX_WARNINGS_PER_BODY]:
-        logger.warning("%s: body does not match the spec, kept as received: %s", operation, issue)
-    if len(issues) > MAX_WARNINGS_PER_BODY:
-        logger.warning(
-            "%s: %d more mismatches in the same body, kept as received (not logged one by one)",
-            operation,
-            len(issues) - MAX_WARNINGS_PER_BODY,
-        )

@@ -12,11 +12,15 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx2
 
 from ._call_options import MAX_RETRIES_EXTENSION
 from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
+
+if TYPE_CHECKING:
+    from ._rate_limit import Budget
 
 logger = logging.getLogger("wassist_api_client")
 
@@ -65,9 +69,10 @@ def plan_retry(
 class _Retrying:
     """What the sync and async transports share: the key, the policy, logging and error mapping."""
 
-    def __init__(self, *, api_key: str, max_retries: int) -> None:
+    def __init__(self, *, api_key: str, max_retries: int, budget: Budget | None = None) -> None:
         self._api_key = api_key
         self._max_retries = max_retries
+        self._budget = budget  # a RateLimit's budget: every attempt, retries included, takes a slot
 
     def _add_key(self, request: httpx2.Request) -> None:
         # Only while the request is handed to the inner transport (see _remove_key): the request that
@@ -127,17 +132,22 @@ class RetryingTransport(_Retrying, httpx2.BaseTransport):
         api_key: str,
         max_retries: int,
         sleep: Callable[[float], None] = time.sleep,
+        budget: Budget | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, max_retries=max_retries)
+        super().__init__(api_key=api_key, max_retries=max_retries, budget=budget)
         self._inner, self._sleep = inner, sleep
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        attempt, budget = 0, self._budget
         # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
-        attempt, max_retries = 0, request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
+        max_retries = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
+            slot = budget.acquire() if budget is not None else None
             started = time.monotonic()
             outcome = self._send(request)
             delay = self._after(request, outcome, attempt, started, max_retries)
+            if budget is not None and budget.after(slot, outcome):
+                delay = None  # a 429 asking for longer than max_wait: given up at once
             if delay is None:
                 return self._result(request, outcome)
             self._sleep(delay)
@@ -171,17 +181,22 @@ class AsyncRetryingTransport(_Retrying, httpx2.AsyncBaseTransport):
         api_key: str,
         max_retries: int,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        budget: Budget | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, max_retries=max_retries)
+        super().__init__(api_key=api_key, max_retries=max_retries, budget=budget)
         self._inner, self._sleep = inner, sleep or _asyncio_sleep
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        attempt, budget = 0, self._budget
         # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
-        attempt, max_retries = 0, request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
+        max_retries = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
+            slot = await budget.acquire_async() if budget is not None else None
             started = time.monotonic()
             outcome = await self._send(request)
             delay = self._after(request, outcome, attempt, started, max_retries)
+            if budget is not None and await budget.after_async(slot, outcome):
+                delay = None
             if delay is None:
                 return self._result(request, outcome)
             await self._sleep(delay)

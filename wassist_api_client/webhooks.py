@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from importlib import import_module
 from typing import Any
 
-from ._exceptions import WassistError, WebhookVerificationError
+from ._exceptions import ModelValidationError, WassistError, WebhookVerificationError
 
 __all__ = ["SECRET_ENV", "WebhookEvent", "WebhookVerificationError", "sign", "verify"]
 
@@ -267,14 +267,14 @@ def _typed(event_type: str, data: Any, strict: bool) -> Any:
     class_name: str | None = events.EVENT_MODELS.get(event_type)
     if class_name is None:
         return data
-    from . import _parsing, _validation
+    from . import _issues, _response_body
 
     model = getattr(import_module(".models", __package__), class_name)
-    failure: _validation.ModelValidationError | None = None
-    with _validation.collect_issues() as issues:
+    failure: ModelValidationError | None = None
+    with _issues.collect_issues() as issues:
         try:
             parsed = model.from_dict(data)
-        except _validation.ModelValidationError as error:  # not a JSON object: there is nothing to keep
+        except ModelValidationError as error:  # not a JSON object: there is nothing to keep
             failure = error
     if failure is not None or (issues and strict):
         found = failure.issues if failure is not None else issues
@@ -282,9 +282,9 @@ def _typed(event_type: str, data: Any, strict: bool) -> Any:
         raise WebhookVerificationError(
             "invalid_payload", f"the {event_type} payload does not match the spec: {shown}", issues=found
         )
-    for issue in issues[: _parsing.MAX_WARNINGS_PER_BODY]:
+    for issue in issues[: _response_body.MAX_WARNINGS_PER_BODY]:
         logger.warning("webhook %s: payload does not match the spec, kept as received: %s", event_type, issue)
-    if len(issues) > _parsing.MAX_WARNINGS_PER_BODY:
-        more = len(issues) - _parsing.MAX_WARNINGS_PER_BODY
+    if len(issues) > _response_body.MAX_WARNINGS_PER_BODY:
+        more = len(issues) - _response_body.MAX_WARNINGS_PER_BODY
         logger.warning("webhook %s: %d more mismatches in the same payload, kept as received", event_type, more)
     return parsed

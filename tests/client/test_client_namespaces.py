@@ -18,7 +18,8 @@ import httpx2
 import pytest
 
 from tests.client.support import API_KEY, SESSION_JSON
-from tests.contract.contractlib.checks import Matcher, _call_arguments
+from tests.contract.contractlib.checks import _call_arguments
+from tests.contract.contractlib.matcher import Matcher
 from tests.contract.contractlib.package import Package
 from tests.contract.contractlib.spec import ContractSpec, corpus_specs
 from tools.generate import load_normalized, operation_modules

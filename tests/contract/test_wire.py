@@ -24,8 +24,9 @@ from typing import Any
 import httpx2
 import pytest
 from conftest import SPEC_PATHS, spec_id
-from contractlib.checks import Matcher, parameter_mapping
+from contractlib.checks import parameter_mapping
 from contractlib.instances import build
+from contractlib.matcher import Matcher
 from contractlib.package import Package
 from contractlib.schemas import canonical, first_difference
 from contractlib.spec import ContractSpec, Operation, Reply

@@ -2,7 +2,8 @@
 
 A block runs against the vendored openapi.json unless a `<!-- readme-test: spec=PATH -->` line
 precedes it; `expect=REGEX` in that line is something its output must contain. A block marked
-`serve=webhooks` is a webhook receiver: it is started as a server and sent signed deliveries.
+`serve=webhooks` is a webhook receiver: it is started as a server and sent signed deliveries;
+`run=pytest` runs the block as a test file of its own (no conftest) with pytest.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def test_readme_block_runs(
         "WASSIST_BASE_URL": prism.base_url,
         "PYTHONPATH": str(package_root),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    command = [sys.executable, "-c", code]
+    if options.get("run") == "pytest":
+        (tmp_path / "test_readme_example.py").write_text(code, encoding="utf-8")
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme_example.py"]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the example printed nothing"
     assert API_KEY not in result.stdout + result.stderr

@@ -87,7 +87,6 @@ class Subject:
         self.models = importlib.import_module(package.__name__ + ".models")
         self.cls: Any = getattr(self.models, case.class_name)
         self.parsing: Any = importlib.import_module(package.__name__ + "._parsing")
-        self.validation: Any = importlib.import_module(package.__name__ + "._validation")
         self.errors: Any = importlib.import_module(package.__name__ + "._exceptions")
 
     def example(self, seed: int = 0) -> dict[str, Any]:
@@ -245,7 +244,7 @@ def test_an_array_where_the_model_is_expected_raises_in_both_modes(subject: Subj
     assert f"{subject.case.class_name} at $: expected object ({subject.case.class_name}), received array" in str(
         info.value
     )
-    with pytest.raises(subject.validation.ModelValidationError):  # called directly: the same, with no response
+    with pytest.raises(subject.errors.ModelValidationError):  # called directly: the same, with no response
         subject.cls.from_dict([subject.example()])
 
 

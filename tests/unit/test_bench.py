@@ -61,6 +61,7 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
         "percall_mock_stack",
         "percall_mock_generated",
         "percall_mock_with_options",
+        "percall_fake",
         "percall_loopback",
         "async_loopback",
     ):
@@ -180,3 +181,16 @@ def test_examples_fit_every_schema_of_the_corpus(spec_path: Path) -> None:
             except (UnknownType, TypeError):  # 3.1-style `type` in a 3.0 document: the validator can't read it
                 continue
             assert not errors, (name, "request" if request else "response", errors)
+
+
+def test_fleet_section_at_a_small_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 2 processes x 2 threads, 30 requests, a server allowing 20 per second (a real redis-server for "shared").
+    report = run_bench(tmp_path, "--only", "fleet", "--no-large", "--fleet", "30,2,2,20")
+
+    rows = {row["mode"]: row for row in report["results"]["fleet"]["rows"]}
+    assert list(rows) == ["none", "per-process", "shared"]
+    shared = rows["shared"]
+    assert shared["responses_429"] == 0 and shared["calls"]["ok"] == 30
+    assert shared["max_in_window"] <= 20
+    assert all(row["responses_201"] + row["responses_429"] >= 30 for row in rows.values())
+    assert "fleet: 2 processes x 2 threads" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-from .._validation import OpenStrEnum
+from .._parsing import OpenStrEnum
 
 
 class WhatsAppLinkSessionStatusEnum(OpenStrEnum):

@@ -120,9 +120,9 @@ class Package:
     @contextlib.contextmanager
     def collect_issues(self) -> Iterator[list[Any]]:
         """Schema mismatches the models record while parsing in the block (packages whose models record
-        them: `_validation.collect_issues`); an empty list for packages whose models only raise."""
+        them: `_issues.collect_issues`); an empty list for packages whose models only raise."""
         try:
-            validation = importlib.import_module(f"{self.name}._validation")
+            validation = importlib.import_module(f"{self.name}._issues")
         except ImportError:
             validation = None
         collect = getattr(validation, "collect_issues", None)
