@@ -12,7 +12,7 @@ venv: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev --extra cli
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -28,7 +28,7 @@ check-generated: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/webhooks.py wassist_api_client/testing tools  # the glob includes __init__.py
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing tools  # the glob includes __init__.py
 	$(BIN)/mypy wassist_api_client
 
 # The whole suite: lint, unit, pipeline, client, models, contract (Prism) and example tests.

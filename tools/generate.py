@@ -27,6 +27,7 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from tools import cli_table
 from tools.normalize import SCHEMA_REF, normalize, webhook_payloads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +37,16 @@ TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
 GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
-# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched.
-GENERATED_FILES = ("client.py", "errors.py", "types.py", "webhook_events.py", "openapi.normalized.json")
+# modules such as `webhooks.py`, `py.typed`) is hand-written and never touched. `_cli_commands.py` is the
+# `wassist` command table (tools/cli_table.py).
+GENERATED_FILES = (
+    "client.py",
+    "errors.py",
+    "types.py",
+    "webhook_events.py",
+    "openapi.normalized.json",
+    "_cli_commands.py",
+)
 # The normalized spec shipped as package data (for wassist_api_client.testing), with each operation's module.
 SHIPPED_SPEC = "openapi.normalized.json"
 OPERATION_MODULES_KEY = "x-operation-modules"
@@ -80,7 +89,7 @@ class OperationModule:
 
     method: str  # lower case, as in the spec
     path: str
-    parts: tuple[str, ...]  # ("whatsapp_link_sessions", "create"): resource package(s), then the module
+    parts: tuple[str, ...]  # ("conversations", "messages", "list_"): package(s), then the module
     operation: dict[str, Any]
 
     @property
@@ -96,25 +105,59 @@ class OperationModule:
         original = self.operation.get("x-original-operation-id", self.operation["operationId"])
         return f"{self.method.upper()} {self.path} ({original})"
 
+    @property
+    def generator_file(self) -> Path:
+        """Where openapi-python-client writes it: api/<tag>/<operationId>.py, as it turns both into identifiers."""
+        tag = PythonIdentifier(self.operation["tags"][0], prefix="tag")
+        return Path("api", tag, f"{PythonIdentifier(self.operation['operationId'], prefix='field_')}.py")
+
 
 def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
     """Every operation of a normalized spec with its module: the one place that maps operations to import paths
     (namespaces, the CLI and the change report read it; nothing else derives module names).
 
-    The module is named as the generator names it: `list` becomes `list_`, like every builtin.
+    The import path is the one tools/normalize.py chose (tools/naming.py, `x-module`).
     """
     modules: list[OperationModule] = []
     for path, path_item in spec.get("paths", {}).items():
         for method, operation in path_item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                module_name = str(PythonIdentifier(operation["operationId"], prefix="field_"))
-                modules.append(OperationModule(method, path, (operation["tags"][0], module_name), operation))
+            if isinstance(operation, dict) and "x-module" in operation:
+                parts = tuple(operation["x-module"].split("."))
+                modules.append(OperationModule(method, path, parts, operation))
     return modules
+
+
+def separation_notes(spec: dict[str, Any]) -> list[str]:
+    """One line per operation whose name had to be separated from another one's."""
+    return [
+        f"{module.method.upper()} {module.path} -> api.{module.dotted}: separated, {note}"
+        for module in operation_modules(spec)
+        if (note := module.operation.get("x-module-separated"))
+    ]
 
 
 def expected_endpoint_modules(spec: dict[str, Any]) -> dict[Path, str]:
     """api/<...>/<module>.py for every operation of a normalized spec, with a label for messages."""
     return {module.file: module.label for module in operation_modules(spec)}
+
+
+def operations_template(modules: list[OperationModule]) -> str:
+    """What templates/endpoint_module.py.jinja needs to know of each operation beyond what the generator gives it:
+    how deep its module sits once placed (for its relative imports) and its deprecation message, if any."""
+    facts = {
+        module.generator_file.with_suffix("").relative_to("api").as_posix(): {
+            "depth": len(module.parts) - 1,
+            "deprecated": (
+                f"{module.method.upper()} {module.path} is deprecated by the API"
+                if module.operation.get("deprecated") is True
+                else ""
+            ),
+        }
+        for module in modules
+    }
+    return (
+        "{# written by tools/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
+    )
 
 
 def webhook_event_models(spec: dict[str, Any]) -> dict[str, str | None]:
@@ -171,6 +214,9 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
     """Run the generator and the formatter; return the freshly generated package directory."""
     spec_file = work_dir / "openapi.normalized.json"
     spec_file.write_text(dump_json(spec), encoding="utf-8")
+    templates = work_dir / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "_operations.jinja").write_text(operations_template(operation_modules(spec)), encoding="utf-8")
     output_dir = work_dir / "wassist_api_client"
     bin_dir = Path(sys.executable).parent
     output = run(
@@ -186,25 +232,52 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
             "--config",
             str(CONFIG),
             "--custom-template-path",
-            str(TEMPLATES),
+            str(templates),
         ]
     )
     # The generator reports dropped operations and models as warnings but still exits 0.
-    missing = sorted(
-        label for module, label in expected_endpoint_modules(spec).items() if not (output_dir / module).is_file()
-    )
+    modules = operation_modules(spec)
+    missing = sorted(module.label for module in modules if not (output_dir / module.generator_file).is_file())
     if missing or any(word in output for word in ("Warning", "Skipping", "Unable")):
         dropped = "no module generated for: " + ", ".join(missing) + "\n" if missing else ""
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
+    place_endpoint_modules(modules, output_dir)
     from tools.namespaces import render_namespaces  # here: tools.namespaces imports this module
 
-    render_namespaces(operation_modules(spec), output_dir)
+    render_namespaces(modules, output_dir)
     (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
+    try:
+        table = cli_table.commands(spec, operation_modules(spec))
+    except cli_table.CommandTableError as error:
+        raise GenerationError(f"the `wassist` command table: {error}") from error
+    (output_dir / "_cli_commands.py").write_text(cli_table.render(table), encoding="utf-8")
     ruff = str(bin_dir / "ruff")
     run([ruff, "check", *RUFF_SETTINGS, "--fix-only", "--select", "F401,I,UP", "--quiet", str(output_dir)])
     run([ruff, "format", *RUFF_SETTINGS, "--quiet", str(output_dir)])
     (output_dir / SHIPPED_SPEC).write_text(dump_json(shipped_spec(spec)), encoding="utf-8")
     return output_dir
+
+
+def place_endpoint_modules(modules: list[OperationModule], output_dir: Path) -> None:
+    """Move each endpoint module from the generator's api/<tag>/ to its package, api/<resource>/<sub>/..., each
+    package with the generator's package docstring (the same for every tag)."""
+    api = output_dir / "api"
+    placed = output_dir / "api.placed"
+    placed.mkdir()
+    shutil.move(api / "__init__.py", placed / "__init__.py")
+    sources = [module.generator_file for module in modules]
+    if len(set(sources)) != len(sources):
+        raise GenerationError("two operations would share one generated module: " + ", ".join(map(str, sources)))
+    package_init = (api / sources[0].parts[1] / "__init__.py").read_bytes() if sources else b""
+    for module, source in zip(modules, sources, strict=True):
+        target = placed.joinpath(*module.file.parts[1:])
+        for depth in range(1, len(module.parts)):
+            package = placed.joinpath(*module.parts[:depth])
+            package.mkdir(exist_ok=True)
+            (package / "__init__.py").write_bytes(package_init)
+        shutil.move(output_dir / source, target)
+    shutil.rmtree(api)
+    placed.rename(api)
 
 
 def shipped_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -263,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         spec = load_normalized(args.spec)
         with tempfile.TemporaryDirectory(prefix="wassist-generate-") as work:
             fresh_dir = generate_into(spec, Path(work))
+            for note in separation_notes(spec):
+                print(note)
             if args.check:
                 lines = list(diff(generated_files(args.package_dir), generated_files(fresh_dir)))
                 if lines:

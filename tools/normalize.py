@@ -2,8 +2,9 @@
 
 A pure function spec -> spec, driven only by what the spec says (see issue 3):
 
-1. each operation is tagged with its resource, the first path segment after the API prefix;
-2. each operationId becomes the action: the original id minus its path-derived prefix;
+1. each operation gets its import path from its path (tools/naming.py): `x-module` (`conversations.messages.list_`),
+   the module name as operationId and one tag per package;
+2. inline models and enums become components named after that import path;
 3. request bodies get readOnly-free ``<Name>Request`` / ``Patched<Name>Request`` twins, responses lose writeOnly;
 4. request bodies keep one media type (JSON, or multipart where a binary field needs it);
 5. quirks that make the generator crash, warn or drop operations are repaired, or reported by raising
@@ -24,12 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tools.naming import Named, NamingError, Operation, name_operations, separate
+
 Json = dict[str, Any]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_REF = "#/components/schemas/"
-# Actions drf-spectacular derives from the HTTP method when an operation has no id.
-METHOD_ACTIONS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
 JSON_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
@@ -524,24 +525,6 @@ def _snake(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
 
 
-def _segments(path: str) -> list[str]:
-    return [segment for segment in path.split("/") if segment]
-
-
-def _api_prefix(paths: list[str]) -> list[str]:
-    """The longest run of leading static segments shared by every path, shortened until each path has a static
-    segment (its resource) right after it."""
-    split = [_segments(path) for path in paths]
-    prefix: list[str] = []
-    for column in zip(*split, strict=False):  # stops at the shortest path
-        if len(set(column)) != 1 or PARAM.fullmatch(column[0]):
-            break
-        prefix.append(column[0])
-    while prefix and any(len(s) <= len(prefix) or PARAM.fullmatch(s[len(prefix)]) for s in split):
-        prefix.pop()
-    return prefix
-
-
 def _is_list(op: Json, schemas: Json) -> bool:
     """drf-spectacular names a GET `list` when it returns many: a bare array or a paginated envelope."""
     for status, response in (op.get("responses") or {}).items():
@@ -597,41 +580,56 @@ def _hoist_inline_models(spec: Json, op: Json, prefix: str, place: str, errors: 
 
 
 def _tag_and_name(spec: Json, operations: list[tuple[str, str, Json, Json]], errors: list[str]) -> None:
-    prefix = _api_prefix([path for _, path, _, _ in operations])
-    api_id = "".join(f"{_snake(segment)}_" for segment in prefix)
-    owners: dict[tuple[str, str], str] = {}
+    """Each operation's import path (tools/naming.py) goes into `x-module`; its operationId becomes the module name
+    and its one tag names its package, unique per package (generate.py moves the files to their package)."""
+    try:
+        named = _named(spec, operations)
+    except NamingError as error:
+        errors.append(str(error))
+        return
+    tags: dict[tuple[str, ...], str] = {}
     for method, path, _, op in operations:
-        original = op.get("operationId")
-        place = f"{method.upper()} {path}" + (f" (operationId {original!r})" if original else "")
-        rest = _segments(path)[len(prefix) :]
-        if not rest or PARAM.fullmatch(rest[0]):
-            errors.append(f"{place}: no resource segment after the API prefix /{'/'.join(prefix)}")
-            continue
-        resource = _snake(rest[0])
-        if isinstance(original, str) and _snake(original):
-            action = _snake(original)
-            for known in (f"{api_id}{resource}_", api_id):
-                if known and action.startswith(known) and len(action) > len(known):
-                    action = action[len(known) :]
-                    break
+        # a second run keeps the first run's original (or its absence)
+        original = None if "x-module" in op else op.get("operationId")
+        module = named[method, path]
+        package = module.parts[:-1]
+        if package not in tags:
+            tags[package] = separate(["_".join(part.strip("_") for part in package)], set(tags.values()))[0]
+        op["tags"] = [tags[package]]
+        op["operationId"] = module.parts[-1]
+        op["x-module"] = ".".join(module.parts)
+        if module.note:
+            op["x-module-separated"] = module.note
         else:
-            if method == "get":
-                verb = "list" if _is_list(op, spec["components"]["schemas"]) else "retrieve"
-            else:
-                verb = METHOD_ACTIONS.get(method, method)
-            action = "_".join([*(_snake(s) for s in rest[1:] if not PARAM.fullmatch(s)), verb])
-        if (resource, action) in owners:
-            errors.append(f"{owners[resource, action]} and {place} both become {resource}.{action}")
-            continue
-        owners[resource, action] = place
-        op["tags"] = [resource]
-        op["operationId"] = action
-        _hoist_inline_models(spec, op, _pascal(resource, action), place, errors)
+            op.pop("x-module-separated", None)
+        _hoist_inline_models(spec, op, _pascal(*module.parts), f"{method.upper()} {path}", errors)
         if isinstance(original, str):
             op.setdefault("x-original-operation-id", original)  # kept through a second run
     described = {tag.get("name"): tag for tag in spec.get("tags") or [] if isinstance(tag, dict)}
-    used = dict.fromkeys(resource for resource, _ in owners)
-    spec["tags"] = [described.get(resource, {"name": resource}) for resource in used]
+    spec["tags"] = [described.get(tag, {"name": tag}) for tag in tags.values()]
+
+
+def _named(spec: Json, operations: list[tuple[str, str, Json, Json]]) -> dict[tuple[str, str], Named]:
+    schemas = (spec.get("components") or {}).get("schemas") or {}
+    return name_operations(
+        Operation(method, path, method == "get" and _is_list(op, schemas)) for method, path, _, op in operations
+    )
+
+
+def module_paths(spec: Json) -> dict[str, str]:
+    """`METHOD /path` -> `api.<...>` for every operation of a spec as published: what the change report compares.
+    The import paths `make generate` would give it; for a spec the normalizer refuses, those of its paths as they
+    are (empty if they cannot be named either)."""
+    try:
+        normalized = normalize(spec)
+    except NormalizationError:
+        normalized = _copy(spec)
+        try:
+            named = _named(normalized, list(_operations(normalized)))
+        except NamingError:
+            return {}
+        return {f"{method.upper()} {path}": "api." + ".".join(parts.parts) for (method, path), parts in named.items()}
+    return {f"{method.upper()} {path}": "api." + op["x-module"] for method, path, _, op in _operations(normalized)}
 
 
 # --- rule 6: webhook payloads -------------------------------------------------------------------------------------

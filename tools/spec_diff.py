@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tools.normalize import module_paths
+
 JSONDict = dict[str, Any]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -40,6 +42,7 @@ SCHEMA_REF_PREFIX = "#/components/schemas/"
 # adding, removing or swapping one of them changes the generated attribute's type.
 PYTHON_TYPED_FORMATS = frozenset({"date", "date-time", "uuid", "binary"})
 WIDER_FORMATS = frozenset({("int32", "int64"), ("float", "double")})
+PACKAGE = "wassist_api_client"
 VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -459,6 +462,11 @@ def _main_media_type(content: JSONDict) -> str | None:
     return next(iter(content), None)
 
 
+def _arrow(modules: dict[str, str], key: str) -> str:
+    """` -> wassist_api_client.api.<...>`: the operation's import path, when its spec's paths can be named."""
+    return f" -> {PACKAGE}.{modules[key]}" if key in modules else ""
+
+
 def _is_success(status: str) -> bool:
     return status.startswith("2")
 
@@ -497,6 +505,7 @@ class _Differ:
     def __init__(self, old: JSONDict, new: JSONDict) -> None:
         self.old, self.new = old, new
         self.old_sides, self.new_sides = schema_sides(old), schema_sides(new)
+        self.old_modules, self.new_modules = module_paths(old), module_paths(new)
 
     # operations
 
@@ -504,21 +513,22 @@ class _Differ:
         old_ops, new_ops = _operation_nodes(self.old), _operation_nodes(self.new)
         for key in _ordered_union(old_ops, new_ops):
             if key not in old_ops:
-                yield Change("operation-added", key, "operation added", breaking=False)
+                yield Change("operation-added", key, "operation added" + _arrow(self.new_modules, key), breaking=False)
             elif key not in new_ops:
-                yield Change("operation-removed", key, "operation removed", breaking=True)
+                message = "operation removed" + _arrow(self.old_modules, key)
+                yield Change("operation-removed", key, message, breaking=True)
             else:
                 yield from self._operation(key, old_ops[key], new_ops[key])
 
     def _operation(self, key: str, old: tuple[JSONDict, JSONDict], new: tuple[JSONDict, JSONDict]) -> Iterator[Change]:
         (old_op, old_item), (new_op, new_item) = old, new
-        old_id, new_id = old_op.get("operationId"), new_op.get("operationId")
-        if old_id != new_id:
-            # The generated function's module is named after the operationId.
-            message = f"operationId changed from `{old_id}` to `{new_id}` (the generated function moves)"
-            yield Change("operation-id-changed", key, message, breaking=True)
+        # The module is named after the path (tools/naming.py), not the operationId: a changed id moves nothing.
+        was, now = self.old_modules.get(key), self.new_modules.get(key)
+        if was and now and was != now:
+            message = f"renamed: {PACKAGE}.{was} -> {PACKAGE}.{now} (the generated module moves)"
+            yield Change("operation-renamed", key, message, breaking=True)
         if new_op.get("deprecated") is True and old_op.get("deprecated") is not True:
-            yield Change("operation-deprecated", key, "operation deprecated", breaking=False)
+            yield Change("operation-deprecated", key, "operation deprecated" + _arrow(self.new_modules, key), False)
         yield from self._parameters(key, (old_op, old_item), (new_op, new_item))
         yield from self._request_body(key, old_op.get("requestBody"), new_op.get("requestBody"))
         yield from self._responses(key, _dict(old_op.get("responses")), _dict(new_op.get("responses")))
@@ -698,6 +708,8 @@ class _Differ:
                 old_prop, new_prop = old_props[name], new_props[name]
                 side = _property_side(old_prop, where.side) | _property_side(new_prop, where.side)
                 field = where.child(name, side)
+                if _dict(new_prop).get("deprecated") is True and _dict(old_prop).get("deprecated") is not True:
+                    yield self._change("field-deprecated", field, "field deprecated", breaking=False)
                 yield from self._access(old_prop, new_prop, field, name in new_required)
                 yield from self._required(name in old_required, name in new_required, field)
                 yield from self._schema(old_prop, new_prop, field)

@@ -234,7 +234,7 @@ def test_operation_on_the_wire(
     module = package_for(spec_path)
     package = Package(module)
     endpoint = package.endpoint_modules().get(op.module_path)
-    assert endpoint is not None, f"{op.label}: no module api/{op.module_path[0]}/{op.module_path[1]}.py"
+    assert endpoint is not None, f"{op.label}: no module api/{'/'.join(op.module_path)}.py"
     prism = prism_for(spec_path)
     headers = spec.security_headers(API_KEY)
     matcher = Matcher(spec, package)

@@ -25,7 +25,8 @@ PACKAGE_DIR = ROOT / "wassist_api_client"
 # The one hand-written module generated code calls at parse time; `errors.py` (generated) is where
 # users find the exception classes, so it re-exports them from `_exceptions` instead.
 PARSING_MODULE = "_parsing"
-ALLOWED_RUNTIME_IMPORTS = {"errors": {"_exceptions"}}
+# errors re-exports the exception classes; the `wassist` command table is made of the CLI's own data classes.
+ALLOWED_RUNTIME_IMPORTS = {"errors": {"_exceptions"}, "_cli_commands": {"_cli._table"}}
 
 
 def _relative(package_dir: Path, name: str) -> Path:

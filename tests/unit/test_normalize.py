@@ -86,7 +86,7 @@ AGENT: Json = {
 STATUS_ENUM: Json = {"type": "string", "enum": ["on", "off"]}
 
 
-# --- rule 1: resource tags ----------------------------------------------------------------------------------------
+# --- rule 1: import paths, operation names and tags (the naming rules themselves: tests/unit/test_naming.py) -------
 
 
 @pytest.mark.parametrize(
@@ -96,10 +96,11 @@ STATUS_ENUM: Json = {"type": "string", "enum": ["on", "off"]}
         {"/api/v1/agents/": "agents", "/api/v1/agents/{id}/conversations/": "agents", "/api/v1/contacts/": "contacts"},
         {"/v2/things/": "things", "/v2/OtherThings/{id}/": "other_things"},
         {"/agents/": "agents", "/agents/{id}/": "agents"},  # every path keeps a segment after the prefix
-        {"/api/v1/agents/": "v1", "/api/v2/agents/": "v2"},
+        {"/api/v1/agents/": "agents", "/api/v2/agents/": "agents"},  # a version is never a resource
+        {"/api/v1/agents/{id}/messages/{mid}/": "agents_messages", "/api/v1/agents/": "agents"},  # a sub-package
     ],
 )
-def test_each_operation_is_tagged_with_its_resource(tag_of: dict[str, str]) -> None:
+def test_each_operation_is_tagged_with_its_package(tag_of: dict[str, str]) -> None:
     spec = spec_of({f"GET {path}": {"operationId": f"op{i}", "responses": ok()} for i, path in enumerate(tag_of)})
     first = next(iter(tag_of.values()))
     spec["tags"] = [{"name": "api"}, {"name": first, "description": "kept"}]
@@ -109,69 +110,83 @@ def test_each_operation_is_tagged_with_its_resource(tag_of: dict[str, str]) -> N
     assert out["tags"] == [{"name": first, "description": "kept"}, *({"name": tag} for tag in used[1:])]
 
 
+def test_packages_whose_joined_names_clash_get_distinct_tags() -> None:
+    spec = spec_of({"GET /a/{id}/b/{x}/": {"responses": ok()}, "GET /a_b/": {"responses": ok()}})
+    out = normalize(spec)
+    assert op_of(out, "GET /a/{id}/b/{x}/")["tags"] == ["a_b"]
+    assert op_of(out, "GET /a_b/")["tags"] == ["a_b_2"]
+    assert [op["x-module"] for _, _, op in operations(out)] == ["a.b.retrieve", "a_b.retrieve"]
+
+
 def test_a_path_without_a_static_first_segment_is_reported() -> None:
     spec = spec_of({"GET /{org}/agents/": {"responses": ok()}, "GET /agents/": {"responses": ok()}})
-    with pytest.raises(NormalizationError, match=r"^GET /\{org\}/agents/: no resource segment after the API prefix /$"):
+    with pytest.raises(NormalizationError, match=r"^/\{org\}/agents/: no resource segment after the API prefix /$"):
         normalize(spec)
 
 
-# --- rule 2: operation names --------------------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
-    ("key", "operation_id", "action"),
+    ("key", "operation_id", "module"),
     [
-        ("POST /api/v1/whatsapp-link-sessions/", "api_v1_whatsapp_link_sessions_create", "create"),
-        ("GET /api/v1/agents/{id}/", "api_v1_agents_retrieve", "retrieve"),
-        ("GET /api/v1/agents/{id}/conversations/", "api_v1_agents_conversations_list", "conversations_list"),
-        ("POST /api/v1/agents/{id}/publish/", "api_v1_agents_publish_create", "publish_create"),
-        ("GET /api/v1/agents/", "api_v1_list_all_agents", "list_all_agents"),  # API prefix only
-        ("GET /api/v1/agents/", "listAgents", "list_agents"),  # no prefix: kept, snake_cased
+        (
+            "POST /api/v1/whatsapp-link-sessions/",
+            "api_v1_whatsapp_link_sessions_create",
+            "whatsapp_link_sessions.create",
+        ),
+        ("GET /api/v1/agents/{id}/", "api_v1_agents_retrieve", "agents.retrieve"),
+        ("POST /api/v1/agents/{id}/publish/", "api_v1_agents_publish_create", "agents.publish"),
+        ("GET /api/v1/agents/{id}/", "getAgentById", "agents.retrieve"),  # named by its path, not its id
     ],
 )
-def test_operation_id_becomes_the_action(key: str, operation_id: str, action: str) -> None:
+def test_the_operation_id_becomes_the_module_name_and_the_original_is_kept(
+    key: str, operation_id: str, module: str
+) -> None:
     spec = spec_of({key: {"operationId": operation_id, "responses": ok()}, "GET /api/v1/other/": {"responses": ok()}})
     op = op_of(normalize(spec), key)
-    assert (op["operationId"], op["x-original-operation-id"]) == (action, operation_id)
+    assert (op["x-module"], op["operationId"], op["x-original-operation-id"]) == (
+        module,
+        module.rsplit(".", 1)[1],
+        operation_id,
+    )
 
 
 @pytest.mark.parametrize(
-    ("key", "response", "action"),
+    ("key", "response", "module"),
     [
-        ("GET /api/v1/agents/", {"type": "array", "items": {"type": "string"}}, "list"),
-        ("GET /api/v1/agents/", ref("PaginatedList"), "list"),
-        ("GET /api/v1/agents/{id}/", {"type": "string"}, "retrieve"),
-        ("GET /api/v1/agents/{id}/stats/", {"type": "integer"}, "stats_retrieve"),
-        ("POST /api/v1/agents/{id}/publish/", None, "publish_create"),
-        ("PUT /api/v1/agents/{id}/", None, "update"),
-        ("PATCH /api/v1/agents/{id}/", None, "partial_update"),
-        ("DELETE /api/v1/agents/{id}/", None, "destroy"),
+        ("GET /api/v1/agents/", {"type": "array", "items": {"type": "string"}}, "agents.list_"),
+        ("GET /api/v1/agents/", ref("PaginatedList"), "agents.list_"),
+        ("GET /api/v1/agents/{id}/", {"type": "string"}, "agents.retrieve"),
+        ("GET /api/v1/agents/{id}/stats/", {"type": "integer"}, "agents.stats"),
+        ("GET /api/v1/agents/{id}/stats/", {"type": "array", "items": {"type": "string"}}, "agents.stats.list_"),
+        ("POST /api/v1/agents/{id}/publish/", None, "agents.publish"),
+        ("PUT /api/v1/agents/{id}/", None, "agents.update"),
+        ("PATCH /api/v1/agents/{id}/", None, "agents.partial_update"),
+        ("DELETE /api/v1/agents/{id}/", None, "agents.destroy"),
     ],
 )
-def test_missing_operation_id_is_derived_like_drf_spectacular(key: str, response: Json | None, action: str) -> None:
+def test_a_list_response_makes_a_collection(key: str, response: Json | None, module: str) -> None:
     paginated = {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "string"}}}}
     spec = spec_of(
         {key: {"responses": ok(response)}, "GET /api/v1/x/": {"responses": ok()}}, {"PaginatedList": paginated}
     )
     op = op_of(normalize(spec), key)
-    assert op["operationId"] == action
+    assert op["x-module"] == module
     assert "x-original-operation-id" not in op
 
 
-def test_two_operations_with_one_name_is_an_error_naming_both() -> None:
+def test_two_operations_with_one_name_are_separated_and_say_so() -> None:
     spec = spec_of(
         {
-            "GET /api/v1/agents/": {"operationId": "api_v1_agents_list", "responses": ok()},
             "GET /api/v1/agents/all/": {"operationId": "list", "responses": ok()},
+            "GET /api/v1/agents/{id}/all/": {"responses": ok()},
             "GET /api/v1/contacts/": {"operationId": "api_v1_contacts_list", "responses": ok()},
         }
     )
-    with pytest.raises(NormalizationError) as error:
-        normalize(spec)
-    assert str(error.value) == (
-        "GET /api/v1/agents/ (operationId 'api_v1_agents_list') and "
-        "GET /api/v1/agents/all/ (operationId 'list') both become agents.list"
-    )
+    out = normalize(spec)
+    first, second = op_of(out, "GET /api/v1/agents/all/"), op_of(out, "GET /api/v1/agents/{id}/all/")
+    assert (first["x-module"], second["x-module"]) == ("agents.all_", "agents.all_2")
+    assert "x-module-separated" not in first
+    assert second["x-module-separated"] == "all_2 (all_ was taken)"
+    assert normalize(out) == out  # the note, like every name, is the same on a second run
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=lambda path: path.name)
@@ -599,7 +614,7 @@ def test_drf_untyped_fields_and_blank_or_null_enums_pass_through() -> None:
     assert normalize(spec)["components"]["schemas"] == {"S": schema, **enums}
 
 
-def test_inline_models_are_named_after_resource_and_action() -> None:
+def test_inline_models_are_named_after_the_import_path() -> None:
     status = {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["a", "b"]}}
     stats = {"type": "object", "additionalProperties": {}}
     spec = spec_of(
@@ -619,12 +634,12 @@ def test_inline_models_are_named_after_resource_and_action() -> None:
     )
     out = normalize(spec)
     assert list(out["components"]["schemas"]) == [
-        "AgentsListStatus",
-        "AgentsListResponse200",
+        "AgentsRetrieveStatus",
+        "AgentsRetrieveResponse200",
         "ContactsListStatus",
         "ContactsListRequest",
     ]
-    assert op_of(out, "GET /api/v1/agents/")["parameters"][0]["schema"] == ref("AgentsListStatus")
+    assert op_of(out, "GET /api/v1/agents/")["parameters"][0]["schema"] == ref("AgentsRetrieveStatus")
     assert op_of(out, "GET /api/v1/contacts/")["responses"]["200"]["content"]["application/json"]["schema"]["items"]
 
 
@@ -663,18 +678,10 @@ def test_cli_writes_the_normalized_spec_and_reports_errors(tmp_path: Path, capsy
     src.write_text(json.dumps(spec))
     assert main([str(src), str(dst)]) == 0
     assert dst.read_text() == json.dumps(normalize(spec), indent=2, ensure_ascii=False) + "\n"
-    clash = spec_of(
-        {
-            "GET /api/v1/a/": {"operationId": "x", "responses": ok()},
-            "POST /api/v1/a/": {"operationId": "x", "responses": ok()},
-        }
-    )
-    src.write_text(json.dumps(clash))
+    unnamed = spec_of({"GET /{org}/a/": {"responses": ok()}, "GET /a/": {"responses": ok()}})
+    src.write_text(json.dumps(unnamed))
     assert main([str(src), str(dst)]) == 1
-    assert (
-        "GET /api/v1/a/ (operationId 'x') and POST /api/v1/a/ (operationId 'x') both become a.x"
-        in capsys.readouterr().err
-    )
+    assert "/{org}/a/: no resource segment after the API prefix /" in capsys.readouterr().err
 
 
 def test_cli_runs_as_a_module(tmp_path: Path) -> None:

@@ -162,23 +162,63 @@ def add_operation(spec: Spec) -> None:
 
 
 def test_operation_added_is_not_breaking() -> None:
-    assert only_change(add_operation) == Change("operation-added", "DELETE /pets/{id}/", "operation added", False)
+    assert only_change(add_operation) == Change(
+        "operation-added", "DELETE /pets/{id}/", "operation added -> wassist_api_client.api.pets.destroy", False
+    )
 
 
 def test_operation_removed_is_breaking() -> None:
     change = only_change(lambda s: s["paths"].pop("/reports/"))
-    assert change == Change("operation-removed", "GET /reports/", "operation removed", True)
+    assert change == Change(
+        "operation-removed", "GET /reports/", "operation removed -> wassist_api_client.api.reports.retrieve", True
+    )
 
 
-def test_operation_id_change_is_breaking_because_the_generated_function_moves() -> None:
-    change = only_change(lambda s: operation(s, "/reports/", "get").update(operationId="reports_all"))
-    assert (change.kind, change.location, change.breaking) == ("operation-id-changed", "GET /reports/", True)
-    assert "`reports_list`" in change.message and "`reports_all`" in change.message
+def test_an_operation_id_change_moves_nothing() -> None:
+    # modules are named after paths (tools/naming.py), so a new operationId is no API change at all
+    report = diff(lambda s: operation(s, "/reports/", "get").update(operationId="reports_all"))
+    assert report.changes == () and report.level == "patch"
+
+
+def test_a_module_rename_is_breaking_and_names_both_import_paths() -> None:
+    def list_reports(spec: Spec) -> None:  # GET /reports/ now answers with a list: reports.retrieve -> reports.list_
+        ok = operation(spec, "/reports/", "get")["responses"]["200"]
+        ok["content"]["application/json"]["schema"] = {"type": "array", "items": ref("Report")}
+
+    changes = diff(list_reports).changes
+    renamed = [change for change in changes if change.kind == "operation-renamed"]
+    assert renamed == [
+        Change(
+            "operation-renamed",
+            "GET /reports/",
+            "renamed: wassist_api_client.api.reports.retrieve -> wassist_api_client.api.reports.list_ "
+            "(the generated module moves)",
+            True,
+        )
+    ]
+
+
+def test_adding_a_path_elsewhere_renames_nothing() -> None:
+    def add_resource(spec: Spec) -> None:
+        spec["paths"]["/owners/{id}/pets/"] = {"get": {"responses": {"200": {"description": ""}}}}
+
+    assert [change.kind for change in diff(add_resource).changes] == ["operation-added"]
 
 
 def test_operation_deprecated_is_not_breaking() -> None:
     change = only_change(lambda s: operation(s, "/reports/", "get").update(deprecated=True))
     assert (change.kind, change.breaking) == ("operation-deprecated", False)
+    assert change.message == "operation deprecated -> wassist_api_client.api.reports.retrieve"
+
+
+def test_field_deprecated_is_listed_and_not_breaking() -> None:
+    change = only_change(lambda s: s["components"]["schemas"]["Pet"]["properties"]["name"].update(deprecated=True))
+    assert (change.kind, change.location, change.message, change.breaking) == (
+        "field-deprecated",
+        "Pet.name",
+        "field deprecated",
+        False,
+    )
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -553,8 +593,8 @@ def test_markdown_has_a_section_per_kind_with_one_line_per_change() -> None:
     markdown = diff(breaking_and_additive).to_markdown()
     assert markdown == (
         "2 API change(s), 1 breaking.\n"
-        "\n### Breaking\n\n- `GET /reports/` — operation removed\n"
-        "\n### Non-breaking\n\n- `DELETE /pets/{id}/` — operation added\n"
+        "\n### Breaking\n\n- `GET /reports/` — operation removed -> wassist_api_client.api.reports.retrieve\n"
+        "\n### Non-breaking\n\n- `DELETE /pets/{id}/` — operation added -> wassist_api_client.api.pets.destroy\n"
     )
 
 
@@ -562,7 +602,7 @@ def test_text_lists_breaking_first_and_marks_empty_sections() -> None:
     text = diff(add_operation).to_text()
     assert text == (
         "1 API change(s), 0 breaking.\n\nBreaking:\n  (none)\n"
-        "\nNon-breaking:\n  - DELETE /pets/{id}/: operation added\n"
+        "\nNon-breaking:\n  - DELETE /pets/{id}/: operation added -> wassist_api_client.api.pets.destroy\n"
     )
     assert diff(breaking_and_additive).breaking
     assert not diff(add_operation).breaking

@@ -132,11 +132,11 @@ def test_added_operation_bumps_minor_and_records_the_report(
     entry = "## 0.2.0 — 2026-01-02\n"
     assert changelog.startswith(CHANGELOG_HEADER + "\n" + entry)
     assert changelog.index(entry) < changelog.index("## 0.1.0 — 2025-12-01")
-    assert "- `GET /notes/{id}/` — operation added\n" in changelog
+    assert "- `GET /notes/{id}/` — operation added -> wassist_api_client.api.notes.retrieve\n" in changelog
     report = (repo / "build" / "spec-change-report.md").read_text()
     assert report.startswith(entry) and report.rstrip() in changelog
     out = capsys.readouterr().out
-    assert "  - GET /notes/{id}/: operation added" in out
+    assert "  - GET /notes/{id}/: operation added -> wassist_api_client.api.notes.retrieve" in out
     assert "0.1.0 -> 0.2.0" in out and "spec-change-report.md" in out
 
 
@@ -187,6 +187,29 @@ def test_removed_field_is_refused_and_nothing_changes(
     assert "Breaking:\n  - Note.text: field removed" in captured.out
     assert f"ALLOW_BREAKING=1 make update-spec SPEC={source}\n" in captured.err
     assert captured.err.rstrip().endswith("Nothing was changed.")
+
+
+def test_a_module_rename_is_refused_as_breaking_naming_both_import_paths(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def tags(*methods: str) -> dict[str, Any]:
+        spec = small_spec()
+        ok = spec["paths"]["/notes/"]["get"]["responses"]
+        id_param = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+        spec["paths"]["/notes/{id}/tags/"] = {m: {"parameters": id_param, "responses": ok} for m in methods}
+        return spec
+
+    (repo / "openapi.json").write_text(spec_text(tags("post")), encoding="utf-8")
+    before = snapshot(repo)
+    # POST /notes/{id}/tags/ was the action notes.tags; a GET list there makes tags a collection
+    assert run(write_spec(tmp_path, tags("get", "post")), repo) == 1
+    assert snapshot(repo) == before
+    out = capsys.readouterr().out
+    assert (
+        "Breaking:\n  - POST /notes/{id}/tags/: renamed: wassist_api_client.api.notes.tags -> "
+        "wassist_api_client.api.notes.tags.create (the generated module moves)\n"
+    ) in out
+    assert "  - GET /notes/{id}/tags/: operation added -> wassist_api_client.api.notes.tags.list_\n" in out
 
 
 def test_allow_breaking_bumps_major(repo: Path, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def check_modules(document: Json, module: ModuleType) -> Problems:
     for path, op in expected.items():
         endpoint = found.get(path)
         if endpoint is None:
-            problems.append(f"{op.label}: no module api/{path[0]}/{path[1]}.py")
+            problems.append(f"{op.label}: no module api/{'/'.join(path)}.py")
             continue
         for name in FUNCTIONS:
             function = getattr(endpoint, name, None)

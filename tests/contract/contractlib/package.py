@@ -53,16 +53,14 @@ class Package:
             return None
         return found if isinstance(found, type) else None
 
-    def endpoint_modules(self) -> dict[tuple[str, str], ModuleType]:
-        """Every module under api/, by (package, module) name."""
+    def endpoint_modules(self) -> dict[tuple[str, ...], ModuleType]:
+        """Every endpoint module under api/ (packages nest: api/<resource>/<sub>/...), by its names below api."""
         api = importlib.import_module(f"{self.name}.api")
-        found: dict[tuple[str, str], ModuleType] = {}
-        for tag in pkgutil.iter_modules(api.__path__):
-            if not tag.ispkg:
-                continue
-            tag_package = importlib.import_module(f"{api.__name__}.{tag.name}")
-            for module in pkgutil.iter_modules(tag_package.__path__):
-                found[tag.name, module.name] = importlib.import_module(f"{tag_package.__name__}.{module.name}")
+        found: dict[tuple[str, ...], ModuleType] = {}
+        for module in pkgutil.walk_packages(api.__path__, f"{api.__name__}."):
+            if not module.ispkg:
+                parts = tuple(module.name[len(api.__name__) + 1 :].split("."))
+                found[parts] = importlib.import_module(module.name)
         return found
 
     def hints(self, obj: Any) -> dict[str, Any]:

@@ -270,14 +270,14 @@ class Operation:
         return str(self.node["operationId"])
 
     @property
-    def module_path(self) -> tuple[str, str]:
-        """(package, module) under api/, as the generator names them from the tag and the operationId."""
-        return identifier(self.tag, "tag"), identifier(self.action)
+    def module_path(self) -> tuple[str, ...]:
+        """(package, ..., module) under api/: the import path tools/normalize.py chose (`x-module`), which is what
+        tools.generate.operation_modules() reads."""
+        return tuple(str(self.node["x-module"]).split("."))
 
     @property
     def label(self) -> str:
-        package, module = self.module_path
-        return f"operation {self.method.upper()} {self.path} ({package}.{module})"
+        return f"operation {self.method.upper()} {self.path} ({'.'.join(self.module_path)})"
 
     @property
     def body(self) -> Body | None:
