@@ -116,7 +116,7 @@ def test_every_method_sends_what_its_module_function_sends(
     checked = 0
     for module in operation_modules(spec):
         endpoint = importlib.import_module(f"{package.__name__}.api.{module.dotted}")
-        op = operations[module.parts[0], module.parts[-1]]
+        op = operations[module.parts]
         sync_owner, name = method_of(client, module.parts, spec)
         async_owner, _ = method_of(async_client, module.parts, spec)
         assert inspect.iscoroutinefunction(getattr(async_owner, name))
