@@ -16,7 +16,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from uuid import UUID
 
 import uvicorn
@@ -71,7 +71,7 @@ def create_app(handle: Callable[[WebhookEvent], None], secret: str | None = None
         return Response(status_code=204)  # a retry of a delivery already queued gets a 2xx too
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncGenerator[None, None]:
         thread = threading.Thread(target=worker, name="wassist-webhooks", daemon=True)
         thread.start()
         yield

@@ -493,7 +493,22 @@ def bench_percall_mock(op: Operation, settings: Settings) -> list[Pair]:
             clock=settings.clock,
         )
         interleave(generated, baseline, lambda: sync(client=plain, body=body), settings.rounds)
-        return [pair, stack, generated, _percall_fake(candidate, sync, body, inner, settings)]
+        # A call through a new with_options(...) copy each time: the copy and its view of the parent's pool.
+        with_options = Pair(
+            "percall_mock_with_options",
+            "per call through with_options(...)",
+            "httpx2.Client.post().json()",
+            f"{op.module.__name__.rsplit('.', 1)[-1]}.sync(client=client.with_options(timeout=5.0, max_retries=0))",
+            inner=inner,
+            clock=settings.clock,
+        )
+        interleave(
+            with_options,
+            baseline,
+            lambda: sync(client=client.with_options(timeout=5.0, max_retries=0), body=body),
+            settings.rounds,
+        )
+        return [pair, stack, generated, with_options, _percall_fake(candidate, sync, body, inner, settings)]
     finally:
         _close(client)
         raw.close()

@@ -37,7 +37,7 @@ PACKAGE_DIR = ROOT / "wassist_api_client"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
-GENERATED_DIRS = ("api", "models")
+GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched. `_cli_commands.py` is the
 # `wassist` command table (tools/cli_table.py).
@@ -302,6 +302,9 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
     (output_dir / "_spec_defaults.py").write_text(spec_defaults(spec)[0], encoding="utf-8")
     place_endpoint_modules(modules, output_dir)
+    from tools.namespaces import render_namespaces  # here: tools.namespaces imports this module
+
+    render_namespaces(modules, output_dir)
     (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
     try:
         table = cli_table.commands(spec, operation_modules(spec))

@@ -7,14 +7,18 @@ import os
 import ssl
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
+from . import _logs
+from ._call_options import OMITTED, AsyncClientWithOptions, CallOptions, ClientWithOptions, Omitted, TimeoutOption
 from ._exceptions import WassistError
 from ._spec_defaults import DEFAULT_BASE_URL
 from ._transport import AsyncRetryingTransport, RetryingTransport
 from ._version import __version__
+from .resources import AsyncResources, SyncResources
 
 if TYPE_CHECKING:
     from ._rate_limit import Budget, RateLimit
@@ -26,6 +30,8 @@ DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "wassist-api-client/{} python/{}.{}.{}".format(__version__, *sys.version_info[:3])
 
 logger = logging.getLogger("wassist_api_client")
+_logs.setup_from_environment()
+_SettingsT = TypeVar("_SettingsT", bound="_Settings")
 
 
 def _not_httpx2(argument: str, expected: str, value: object) -> TypeError:
@@ -71,6 +77,20 @@ class _Settings:
             "headers": {"User-Agent": USER_AGENT, **(headers or {})},
             "follow_redirects": False,  # the API does not redirect; a 3xx is an error, never a re-sent key
         }
+        self._call_options = CallOptions()  # what with_options copies add to each request; none here
+
+    def _copy_with(self: _SettingsT, options: CallOptions) -> _SettingsT:
+        """A copy sharing everything (key, base URL, strict mode, the httpx2 client and whatever a later
+        constructor argument adds) except the per-call options and the namespaces bound to this client."""
+        copy = object.__new__(type(self))
+        cls = type(self)
+        copy.__dict__.update(
+            (name, value)
+            for name, value in vars(self).items()
+            if not isinstance(getattr(cls, name, None), cached_property)
+        )
+        copy._call_options = self._call_options.then(options)
+        return copy
 
     @property
     def strict_response_validation(self) -> bool:
@@ -90,7 +110,7 @@ def _budget_of(rate_limit: RateLimit | None, api_key: str) -> Budget | None:
     return rate_limit.budget(api_key)
 
 
-class Wassist(_Settings):
+class Wassist(_Settings, SyncResources):
     """The synchronous Wassist API client; pass it as `client=` to the generated `sync` functions."""
 
     def __init__(
@@ -114,12 +134,29 @@ class Wassist(_Settings):
         self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
         retrying = RetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.Client(transport=retrying, **self._httpx_args)
+        self._pool_owner = self._http
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | Omitted = OMITTED,
+        max_retries: int | Omitted = OMITTED,
+        headers: Mapping[str, str] | None = None,
+    ) -> Wassist:
+        """A client for one call or a block of calls with its own timeout, retry count or extra headers.
+
+        It shares this client's connection pool, key, base URL and strict mode; closing it leaves this
+        client open. `headers` are added to this client's for its calls only.
+        """
+        copy = self._copy_with(CallOptions(timeout=timeout, max_retries=max_retries, headers=headers))
+        copy._http = ClientWithOptions(self._pool_owner, copy._call_options)
+        return copy
 
     def get_httpx_client(self) -> httpx2.Client:
         return self._http
 
     def close(self) -> None:
-        self._http.close()
+        self._http.close()  # a with_options copy's view closes nothing
 
     def __enter__(self) -> Wassist:
         return self
@@ -128,7 +165,7 @@ class Wassist(_Settings):
         self.close()
 
 
-class AsyncWassist(_Settings):
+class AsyncWassist(_Settings, AsyncResources):
     """The asynchronous Wassist API client; pass it as `client=` to the generated `asyncio` functions."""
 
     def __init__(
@@ -152,6 +189,19 @@ class AsyncWassist(_Settings):
         self._rate_limit = rate_limit  # the budget itself lives on the transport: copies sharing it share the limit
         retrying = AsyncRetryingTransport(inner, api_key=self._api_key, max_retries=max_retries, budget=budget)
         self._http = httpx2.AsyncClient(transport=retrying, **self._httpx_args)
+        self._pool_owner = self._http
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutOption | Omitted = OMITTED,
+        max_retries: int | Omitted = OMITTED,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncWassist:
+        """The async twin of `Wassist.with_options`."""
+        copy = self._copy_with(CallOptions(timeout=timeout, max_retries=max_retries, headers=headers))
+        copy._http = AsyncClientWithOptions(self._pool_owner, copy._call_options)
+        return copy
 
     def get_async_httpx_client(self) -> httpx2.AsyncClient:
         return self._http

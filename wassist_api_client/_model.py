@@ -12,7 +12,7 @@ import datetime as _dt
 import enum
 import uuid
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 
@@ -59,6 +59,12 @@ def as_object(value: object, owner: str, path: JSONPath) -> dict[str, Any]:
     if isinstance(value, Mapping):
         return dict(value)
     raise ModelValidationError([Issue(owner, render_path(path), f"object ({owner})", describe(value))])
+
+
+def wrong_body(value: object, expected: str) -> NoReturn:
+    """A whole response body of another JSON type than documented (`null`, an array for an object):
+    no value of the declared return type can be made from it, in either mode."""
+    raise ModelValidationError([Issue(None, "$", expected, describe(value))])
 
 
 def fits(value: Mapping[str, Any], model: Any) -> bool:

@@ -1,6 +1,7 @@
 """Iterate the items of a generated list operation across pages.
 
     for item in paginate(items_list.sync, client=client, limit=100): ...
+    for item in paginate(client.items.list, limit=100): ...              # a namespace method: no client=
     async for item in apaginate(items_list.asyncio, client=async_client): ...
 
 A page is either a bare JSON array (its items, then stop) or Django REST framework's envelope
@@ -10,6 +11,7 @@ operation takes one, else by following the `next` link.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -75,26 +77,41 @@ class _Walk:
         return results, httpx2.URL(next_link).raw_path.decode("ascii")
 
 
+def _bind(fn: Callable[..., Any], client: Any) -> tuple[Callable[..., Any], Any]:
+    """`fn` as a function of the operation's arguments only, and the client it calls through.
+
+    A module function takes `client=`; a namespace method (`client.agents.list`) is bound to a
+    resource that holds its client (generated resources keep it as `_client`)."""
+    if client is not None:
+        return functools.partial(fn, client=client), client
+    bound_client = getattr(getattr(fn, "__self__", None), "_client", None)
+    if bound_client is None:
+        raise TypeError(f"{getattr(fn, '__qualname__', fn)!r} is no namespace method: pass client=")
+    return fn, bound_client
+
+
 def _parse(page_type: Any, response: httpx2.Response, strict: bool) -> Any:
     with _response_body.json_body(response, strict=strict) as body:
         return page_type.from_dict(body)
 
 
 @overload
-def paginate(fn: Callable[..., Page[T] | None], *, client: Client, **kwargs: Any) -> Iterator[T]: ...
+def paginate(fn: Callable[..., Page[T] | None], *, client: Client | None = None, **kwargs: Any) -> Iterator[T]: ...
 @overload
-def paginate(fn: Callable[..., list[T] | None], *, client: Client, **kwargs: Any) -> Iterator[T]: ...
-def paginate(fn: Callable[..., Any], *, client: Client, **kwargs: Any) -> Iterator[Any]:
-    """Every item of a generated `sync` list function's pages, in order; `kwargs` are its arguments."""
+def paginate(fn: Callable[..., list[T] | None], *, client: Client | None = None, **kwargs: Any) -> Iterator[T]: ...
+def paginate(fn: Callable[..., Any], *, client: Client | None = None, **kwargs: Any) -> Iterator[Any]:
+    """Every item of a generated `sync` list function's (or namespace method's) pages, in order;
+    `kwargs` are its arguments; `client` is needed for a module function only."""
     walk = _Walk(fn, kwargs)
-    page = fn(client=client, **kwargs)
+    fn, client = _bind(fn, client)
+    page = fn(**kwargs)
     while True:
         items, after = walk.step(page)
         yield from items
         if after is None:
             return
         if isinstance(after, dict):
-            page = fn(client=client, **after)
+            page = fn(**after)
         else:
             response = client.get_httpx_client().get(after)
             page = _parse(type(page), response, client.strict_response_validation)
@@ -102,16 +119,19 @@ def paginate(fn: Callable[..., Any], *, client: Client, **kwargs: Any) -> Iterat
 
 @overload
 def apaginate(
-    fn: Callable[..., Awaitable[Page[T] | None]], *, client: AsyncClient, **kwargs: Any
+    fn: Callable[..., Awaitable[Page[T] | None]], *, client: AsyncClient | None = None, **kwargs: Any
 ) -> AsyncIterator[T]: ...
 @overload
 def apaginate(
-    fn: Callable[..., Awaitable[list[T] | None]], *, client: AsyncClient, **kwargs: Any
+    fn: Callable[..., Awaitable[list[T] | None]], *, client: AsyncClient | None = None, **kwargs: Any
 ) -> AsyncIterator[T]: ...
-async def apaginate(fn: Callable[..., Awaitable[Any]], *, client: AsyncClient, **kwargs: Any) -> AsyncIterator[Any]:
-    """Every item of a generated `asyncio` list function's pages, in order; `kwargs` are its arguments."""
+async def apaginate(
+    fn: Callable[..., Awaitable[Any]], *, client: AsyncClient | None = None, **kwargs: Any
+) -> AsyncIterator[Any]:
+    """Every item of a generated `asyncio` list function's (or async namespace method's) pages, in order."""
     walk = _Walk(fn, kwargs)
-    page = await fn(client=client, **kwargs)
+    fn, client = _bind(fn, client)
+    page = await fn(**kwargs)
     while True:
         items, after = walk.step(page)
         for item in items:
@@ -119,7 +139,7 @@ async def apaginate(fn: Callable[..., Awaitable[Any]], *, client: AsyncClient, *
         if after is None:
             return
         if isinstance(after, dict):
-            page = await fn(client=client, **after)
+            page = await fn(**after)
         else:
             response = await client.get_async_httpx_client().get(after)
             page = _parse(type(page), response, client.strict_response_validation)

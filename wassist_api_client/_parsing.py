@@ -7,7 +7,7 @@ each is defined where its concern lives:
 
 - `_response_body`: `json_body` (a 2xx body, parsed inside an issue-collecting scope), `undocumented_status`;
 - `_issues`: `JSONPath`, `invalid` (record a mismatch, keep the value);
-- `_model`: the `Model` base, `as_object`, `fits`, `dump`, `restore_absent`;
+- `_model`: the `Model` base, `as_object`, `wrong_body`, `fits`, `dump`, `restore_absent`;
 - `_formats`: uuid, date, date-time and binary checks and conversions;
 - `_open_enums`: `OpenStrEnum`, `OpenIntEnum` and their conversions.
 
@@ -16,7 +16,7 @@ tests/structure/test_imports.py holds generated code to this module and to these
 
 from ._formats import as_date, as_datetime, as_file, as_uuid, is_date, is_datetime, is_uuid
 from ._issues import JSONPath, invalid
-from ._model import Model, as_object, dump, fits, restore_absent
+from ._model import Model, as_object, dump, fits, restore_absent, wrong_body
 from ._open_enums import OpenIntEnum, OpenStrEnum, as_int_enum, as_str_enum, is_enum_value
 from ._response_body import json_body, undocumented_status
 
@@ -42,4 +42,5 @@ __all__ = [
     "json_body",
     "restore_absent",
     "undocumented_status",
+    "wrong_body",
 ]

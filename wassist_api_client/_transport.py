@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import httpx2
 
+from ._call_options import MAX_RETRIES_EXTENSION
 from ._exceptions import APIConnectionError, APITimeoutError, decoded_body, retry_after_seconds, status_error
 from ._spec_defaults import API_KEY_HEADER
 
@@ -83,7 +84,9 @@ class _Retrying:
     def _remove_key(request: httpx2.Request) -> None:
         del request.headers[API_KEY_HEADER]
 
-    def _after(self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float) -> float | None:
+    def _after(
+        self, request: httpx2.Request, outcome: Outcome, attempt: int, started: float, max_retries: int
+    ) -> float | None:
         """Log an attempt; return the delay before the next one, or None when this outcome is final."""
         elapsed = time.monotonic() - started
         if isinstance(outcome, httpx2.Response):
@@ -95,7 +98,7 @@ class _Retrying:
             logger.debug("%s %s -> %s in %.0f ms", request.method, request.url, result, elapsed * 1000)
         if isinstance(outcome, httpx2.Response) and outcome.is_success:  # the common case: nothing to plan
             return None
-        plan = plan_retry(request.method, outcome, attempt, self._max_retries)
+        plan = plan_retry(request.method, outcome, attempt, max_retries)
         if plan is None:
             return None
         reason, delay = plan
@@ -104,7 +107,7 @@ class _Retrying:
             request.method,
             request.url,
             attempt + 1,
-            self._max_retries,
+            max_retries,
             delay,
             reason,
         )
@@ -137,11 +140,13 @@ class RetryingTransport(_Retrying, httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt, budget = 0, self._budget
+        # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
+        max_retries = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
             slot = budget.acquire() if budget is not None else None
             started = time.monotonic()
             outcome = self._send(request)
-            delay = self._after(request, outcome, attempt, started)
+            delay = self._after(request, outcome, attempt, started, max_retries)
             if budget is not None and budget.after(slot, outcome):
                 delay = None  # a 429 asking for longer than max_wait: given up at once
             if delay is None:
@@ -184,11 +189,13 @@ class AsyncRetryingTransport(_Retrying, httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         attempt, budget = 0, self._budget
+        # The client's retry count, or the one a `with_options(max_retries=...)` copy put on the request.
+        max_retries = request.extensions.get(MAX_RETRIES_EXTENSION, self._max_retries)
         while True:
             slot = await budget.acquire_async() if budget is not None else None
             started = time.monotonic()
             outcome = await self._send(request)
-            delay = self._after(request, outcome, attempt, started)
+            delay = self._after(request, outcome, attempt, started, max_retries)
             if budget is not None and await budget.after_async(slot, outcome):
                 delay = None
             if delay is None:

@@ -43,12 +43,14 @@ T = TypeVar("T")
 
 @define
 class Response(Generic[T]):
-    """A response from an endpoint"""
+    """A 2xx response from an endpoint: its status, headers, raw content and parsed body"""
 
     status_code: HTTPStatus
     content: bytes
     headers: MutableMapping[str, str]
-    parsed: T | None
+    parsed: T
+    request_id: str | None = None
+    """ The X-Request-Id header: quote it when asking Wassist about a call """
 
 
 __all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

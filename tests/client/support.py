@@ -59,6 +59,7 @@ class Seen:
     path: str  # with the query
     headers: list[tuple[str, str]]
     body: bytes
+    peer: tuple[str, int] = ("", 0)  # the client's address and port: one per TCP connection
 
     def header(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key.lower() == name.lower()]
@@ -84,7 +85,9 @@ class Loopback:
 
             def handle_one(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                seen = Seen(self.command, self.path, list(self.headers.items()), self.rfile.read(length))
+                seen = Seen(
+                    self.command, self.path, list(self.headers.items()), self.rfile.read(length), self.client_address
+                )
                 reply = server.record(seen)
                 if reply.close_before_reply:
                     self.close_connection = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import wassist_api_client._pagination
-from tests.client.support import SESSION_JSON, Flavour, Loopback, Reply, Seen, link_session_body, raises_clean
+from tests.client.support import API_KEY, SESSION_JSON, Flavour, Loopback, Reply, Seen, link_session_body, raises_clean
 from wassist_api_client import apaginate, paginate
 from wassist_api_client.api.whatsapp_link_sessions import create
 
@@ -170,3 +171,21 @@ def test_an_operation_that_is_not_a_list_is_refused(flavour: Flavour, server: Lo
             lambda c: collect(apaginate(create.asyncio, client=c, body=body)),  # type: ignore[arg-type]
             base_url=server.url,
         )
+
+
+def test_a_namespace_method_paginates_without_client(server: Loopback, pages: ModuleType) -> None:
+    """`paginate(client.items.list, limit=3)`: the method's resource knows its client, for `next` links too."""
+    server.route = lambda seen: offset_pages(seen) if "/items/" in seen.path else cursor_pages(seen)
+    with pages.Wassist(api_key=API_KEY, base_url=server.url) as client:
+        items = list(paginate(client.items.list, limit=3))
+        events = list(paginate(client.events.list))
+        with pytest.raises(TypeError, match="client="):
+            list(paginate(operation(pages, "items").sync, limit=3))
+
+    async def main() -> list[Any]:
+        async with pages.AsyncWassist(api_key=API_KEY, base_url=server.url) as client:
+            return await collect(apaginate(client.items.list, limit=3))
+
+    assert [item.id for item in items] == [item.id for item in events] == [i["id"] for i in ITEMS]
+    assert [item.id for item in asyncio.run(main())] == [i["id"] for i in ITEMS]
+    assert sum("/events/" in seen.path for seen in server.seen) == 3  # the cursor list followed its `next` links

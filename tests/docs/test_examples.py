@@ -21,9 +21,10 @@ EXAMPLE = ROOT / "examples" / "create_link_session.py"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-def run_example(python: str, prism: PrismServer, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WASSIST_BASE_URL")}
+def run_example(python: str, prism: PrismServer, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WASSIST_BASE_URL", "WASSIST_LOG")}
     env["WASSIST_API_KEY"] = "example-test-key"
+    env.update(extra_env)
     return subprocess.run(
         [python, str(EXAMPLE), "--base-url", prism.base_url],
         cwd=cwd,
@@ -45,6 +46,19 @@ def assert_created_session(result: subprocess.CompletedProcess[str]) -> None:
 
 def test_the_example_creates_a_session_on_the_mock(vendored_prism: PrismServer, tmp_path: Path) -> None:
     assert_created_session(run_example(sys.executable, vendored_prism, tmp_path))
+
+
+def test_wassist_log_debug_shows_the_request_on_stderr(vendored_prism: PrismServer, tmp_path: Path) -> None:
+    quiet = run_example(sys.executable, vendored_prism, tmp_path)
+    loud = run_example(sys.executable, vendored_prism, tmp_path, WASSIST_LOG="debug")
+    info = run_example(sys.executable, vendored_prism, tmp_path, WASSIST_LOG="info")
+
+    assert_created_session(loud)
+    request = f"POST {vendored_prism.base_url}/api/v1/whatsapp-link-sessions/ -> 201"
+    assert request in loud.stderr
+    assert "DEBUG" in loud.stderr
+    assert request not in quiet.stderr and request not in info.stderr  # nothing unless asked; INFO hides DEBUG
+    assert "example-test-key" not in loud.stderr
 
 
 def test_the_example_explains_a_missing_key(tmp_path: Path) -> None:

@@ -61,6 +61,7 @@ def test_in_process_sections_report_every_ratio(tmp_path: Path, capsys: pytest.C
         "percall_mock",
         "percall_mock_stack",
         "percall_mock_generated",
+        "percall_mock_with_options",
         "percall_fake",
         "percall_loopback",
         "async_loopback",

@@ -25,7 +25,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, response: httpx2.Response, strict: bool) -> WhatsAppLinkSession | None:
+def _parse_response(*, response: httpx2.Response, strict: bool) -> WhatsAppLinkSession:
     if response.status_code == 201:
         with _parsing.json_body(response, strict=strict) as _body:
             response_201 = WhatsAppLinkSession.from_dict(_body)
@@ -41,6 +41,7 @@ def _build_response(*, response: httpx2.Response, strict: bool) -> Response[What
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(response=response, strict=strict),
+        request_id=response.headers.get("x-request-id"),
     )
 
 
@@ -74,7 +75,7 @@ def sync(
     *,
     body: WhatsAppLinkSessionRequest,
     client: Client,
-) -> WhatsAppLinkSession | None:
+) -> WhatsAppLinkSession:
     """Create a new WhatsApp Link Session.
 
     Args:
@@ -126,7 +127,7 @@ async def asyncio(
     *,
     body: WhatsAppLinkSessionRequest,
     client: AsyncClient,
-) -> WhatsAppLinkSession | None:
+) -> WhatsAppLinkSession:
     """Create a new WhatsApp Link Session.
 
     Args:
