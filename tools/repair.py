@@ -52,12 +52,15 @@ def pointer(path: Any) -> str:
 def _errors(spec: Json) -> list[Any]:
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
     from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from referencing.exceptions import Unresolvable
 
     version = str(spec.get("openapi", ""))
     validator = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     try:
         return list(validator(spec).iter_errors())
     except (OpenAPIValidationError, ValidatorDetectError) as error:
+        return [error]
+    except Unresolvable as error:  # a dangling $ref stops the validator itself; no rule repairs it
         return [error]
 
 
