@@ -20,15 +20,15 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 generate: venv
-	$(BIN)/python -m tools.generate
+	$(BIN)/python -m codegen.generate
 
 check-generated: venv
-	$(BIN)/python -m tools.generate --check
+	$(BIN)/python -m codegen.generate --check
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing tools noxfile.py tests/pregenerated.py  # the glob includes __init__.py
+	$(BIN)/mypy --strict wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing codegen scripts noxfile.py tests/pregenerated.py  # the glob includes __init__.py
 	$(BIN)/mypy --strict --python-version 3.10 wassist_api_client/_*.py wassist_api_client/_cli wassist_api_client/webhooks.py wassist_api_client/testing  # the runtime, for the oldest Python it supports
 	$(BIN)/mypy wassist_api_client
 
@@ -44,7 +44,7 @@ test-matrix: venv node_modules/.installed
 # The real-spec corpus (tests/specs/real/SOURCES.json): each spec generated and contract-tested (static, round
 # trip, Prism), large ones sampled; prints operations, time and peak memory per spec, fails above 2 GB.
 test-real: venv node_modules/.installed
-	$(BIN)/python -m tools.test_real
+	$(BIN)/python -m scripts.test_real
 
 contract: venv node_modules/.installed
 	$(BIN)/python -m pytest tests/contract
@@ -53,11 +53,11 @@ contract: venv node_modules/.installed
 # create a link session through the client.
 demo: venv
 	if command -v node >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; fi
-	$(BIN)/python -m tools.generate
-	$(BIN)/python -m tools.demo
+	$(BIN)/python -m codegen.generate
+	$(BIN)/python -m scripts.demo
 
 bench: venv
-	$(BIN)/python -m tools.bench
+	$(BIN)/python -m scripts.bench
 
 # An sdist and a wheel in dist/, built offline with the pinned hatchling.
 dist: venv
@@ -65,7 +65,7 @@ dist: venv
 	$(BIN)/python -m build --no-isolation --outdir dist
 
 update-spec: venv
-	$(BIN)/python -m tools.update_spec $(if $(SPEC),--spec "$(SPEC)")
+	$(BIN)/python -m codegen.update_spec $(if $(SPEC),--spec "$(SPEC)")
 
 clean:
 	rm -rf $(VENV) node_modules build dist .nox

@@ -82,7 +82,7 @@ def _generator_names(document: dict[str, Any]) -> tuple[dict[str, str], dict[str
 
 def pregenerate(out: Path, packages: Iterable[tuple[Path, str]] | None = None) -> None:
     """Generate the packages into `out` (replaced whole) and record the specs' generator facts."""
-    from tools import generate
+    from codegen import generate
 
     packages = runtime_packages() if packages is None else list(packages)
     shutil.rmtree(out, ignore_errors=True)
@@ -140,7 +140,7 @@ def package_root(spec: Path, package: str, scratch: Path) -> Path:
     """
     directory = _pregenerated()
     if directory is None:
-        from tools import generate
+        from codegen import generate
 
         status = generate.main(["--spec", str(spec), "--package-dir", str(scratch / package)])
         assert status == 0, f"generation of {spec.name} failed (see stderr)"
@@ -153,10 +153,10 @@ def package_root(spec: Path, package: str, scratch: Path) -> Path:
 
 
 def normalized(spec: Path) -> dict[str, Any]:
-    """The spec as the generator sees it (tools.normalize applied)."""
+    """The spec as the generator sees it (codegen.normalize applied)."""
     directory = _pregenerated()
     if directory is None:
-        from tools.generate import load_normalized
+        from codegen.generate import load_normalized
 
         return load_normalized(spec)
     document: dict[str, Any] = json.loads(

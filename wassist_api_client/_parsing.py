@@ -1,6 +1,6 @@
 """The one runtime module generated code imports: everything models, enums and endpoints call to parse.
 
-Generated modules (templates/) import `_parsing` and nothing else of the hand-written runtime
+Generated modules (codegen/templates/) import `_parsing` and nothing else of the hand-written runtime
 (besides the generated `types`, `client` and `errors`), so that the runtime can be arranged in
 modules of one concern each without touching the templates. This module only gathers those names;
 each is defined where its concern lives:

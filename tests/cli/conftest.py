@@ -18,9 +18,9 @@ from types import ModuleType
 
 import pytest
 
+from codegen.generate import load_normalized
+from scripts.prism import PrismServer, start_prism
 from tests.client.support import API_KEY, server
-from tools.generate import load_normalized
-from tools.prism import PrismServer, start_prism
 
 __all__ = ["server"]  # fixture
 

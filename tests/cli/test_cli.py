@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from scripts.prism import PrismServer
 from tests.cli.conftest import PAGES_SPEC, SPECS, Cli, assert_clean
 from tests.client.support import API_KEY, SESSION_JSON, Loopback, Reply, Seen
-from tools.prism import PrismServer
 
 pytestmark = pytest.mark.slow  # subprocesses, Prism, and packages generated from other specs
 

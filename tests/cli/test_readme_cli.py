@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from scripts.prism import PrismServer
 from tests.cli.conftest import ROOT, assert_clean
 from tests.client.support import API_KEY
-from tools.prism import PrismServer
 
 pytestmark = pytest.mark.slow
 

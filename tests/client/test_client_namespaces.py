@@ -17,13 +17,13 @@ from typing import Any
 import httpx2
 import pytest
 
+from codegen.generate import load_normalized, operation_modules
+from codegen.namespaces import namespace_tree
 from tests.client.support import API_KEY, SESSION_JSON
 from tests.contract.contractlib.checks import _call_arguments
 from tests.contract.contractlib.matcher import Matcher
 from tests.contract.contractlib.package import Package
 from tests.contract.contractlib.spec import ContractSpec, corpus_specs
-from tools.generate import load_normalized, operation_modules
-from tools.namespaces import namespace_tree
 
 pytestmark = pytest.mark.slow  # generates the corpus packages once per session
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import pytest
 from contractlib.spec import VENDORED_SPEC, ContractSpec, contract_spec_paths
 
 import wassist_api_client
-from tools.prism import PrismServer, start_prism
+from scripts.prism import PrismServer, start_prism
 
 SPEC_PATHS = contract_spec_paths()
 

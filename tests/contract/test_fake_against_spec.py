@@ -27,7 +27,7 @@ from contractlib.schemas import to_json_schema
 from contractlib.spec import ContractSpec, Json, Operation
 from test_wire import API_KEY, CASES, _arguments, _check_response, _reply
 
-from tools.prism import PrismServer
+from scripts.prism import PrismServer
 
 
 def _fake_for(module: ModuleType) -> Any:

@@ -1,4 +1,4 @@
-"""tools/prism.py: Prism starts on a free loopback port with request validation on, says why when it cannot
+"""scripts/prism.py: Prism starts on a free loopback port with request validation on, says why when it cannot
 start, and leaves no process behind. Uses a tiny spec written here (not the Wassist spec)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import httpx2
 import pytest
 from conftest import _processes_mentioning
 
-from tools.prism import PrismError, PrismServer, start_prism
+from scripts.prism import PrismError, PrismServer, start_prism
 
 TINY_SPEC = {
     "openapi": "3.0.3",

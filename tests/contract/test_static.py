@@ -2,7 +2,7 @@
 
 For openapi.json the package is the committed wassist_api_client; for a corpus spec, a package generated
 into a temp dir by the pipeline. Each check (contractlib.checks) reads the spec and the normalization
-rules (tools.normalize) and introspects the package; a failure lists every problem found.
+rules (codegen.normalize) and introspects the package; a failure lists every problem found.
 """
 
 from __future__ import annotations

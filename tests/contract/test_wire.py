@@ -32,7 +32,7 @@ from contractlib.package import Package
 from contractlib.schemas import canonical, first_difference
 from contractlib.spec import ContractSpec, Operation, Reply
 
-from tools.prism import PrismServer
+from scripts.prism import PrismServer
 
 DYNAMIC_CALLS = dynamic_calls(20)  # fewer for large real specs (make test-real)
 DYNAMIC_WORKERS = 4

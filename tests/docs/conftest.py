@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.prism import PrismServer, start_prism
+from scripts.prism import PrismServer, start_prism
 
 ROOT = Path(__file__).resolve().parents[2]
 

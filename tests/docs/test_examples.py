@@ -13,8 +13,8 @@ import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
+from scripts.prism import PrismServer
 from tests import pregenerated
-from tools.prism import PrismServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "create_link_session.py"
@@ -110,7 +110,7 @@ def test_the_wheel_installs_httpx2_not_httpx_and_passes_the_client_suites(
     names = zipfile.ZipFile(wheel).namelist()
     assert "wassist_api_client/py.typed" in names
     assert "wassist_api_client/api/whatsapp_link_sessions/create.py" in names
-    assert not [name for name in names if name.startswith(("tests/", "tools/", "templates/"))]
+    assert not [name for name in names if name.startswith(("tests/", "codegen/", "scripts/"))]
 
     venv = tmp_path / "venv"
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")

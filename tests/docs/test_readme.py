@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from scripts.prism import PrismServer, free_port, start_prism
 from tests import pregenerated
-from tools.prism import PrismServer, free_port, start_prism
 from wassist_api_client.webhooks import sign
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from codegen import generate
 from tests.docs.test_readme import BLOCKS
-from tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"

@@ -41,7 +41,7 @@ _NORMALIZED: dict[Path, dict[str, Any]] = {}
 
 
 def normalized(path: Path) -> dict[str, Any]:
-    """The spec as the generator sees it (tools.normalize applied)."""
+    """The spec as the generator sees it (codegen.normalize applied)."""
     if path not in _NORMALIZED:
         _NORMALIZED[path] = pregenerated.normalized(path)
     return _NORMALIZED[path]

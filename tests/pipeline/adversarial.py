@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from tools.naming import identifier
+from codegen.naming import identifier
 
 SEGMENTS = (
     *("import", "lambda", "class", "list", "type", "match", "case", "id", "self", "true", "None", "print"),

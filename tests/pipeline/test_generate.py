@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 import wassist_api_client
-from tools import generate
+from codegen import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_generate(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tools.generate", *args], cwd=repo, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "codegen.generate", *args], cwd=repo, capture_output=True, text=True, check=False
     )
 
 
@@ -31,7 +31,7 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("openapi.json", "generator-config.yaml", "pyproject.toml"):
         copy.mkdir(exist_ok=True)
         shutil.copy2(ROOT / name, copy / name)
-    for folder in ("tools", "templates", "wassist_api_client"):
+    for folder in ("codegen", "wassist_api_client"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 

@@ -1,4 +1,4 @@
-"""tools/namespaces.py: the namespace tree from operation_modules(), names, clashes, and nested parts end to end."""
+"""codegen/namespaces.py: the namespace tree from operation_modules(), names, clashes, and nested parts end to end."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from tools.generate import GenerationError, OperationModule
-from tools.namespaces import CLIENT_ATTRIBUTES, method_name, namespace_tree, render_namespaces
+from codegen.generate import GenerationError, OperationModule
+from codegen.namespaces import CLIENT_ATTRIBUTES, method_name, namespace_tree, render_namespaces
 from wassist_api_client import AsyncWassist, Wassist
 from wassist_api_client.resources import AsyncResources, SyncResources
 

@@ -16,11 +16,11 @@ from types import ModuleType
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
+from codegen import generate
+from codegen.naming import api_prefix
+from codegen.normalize import normalize
 from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES, spec_of
-from tools import generate
-from tools.naming import api_prefix
-from tools.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "naming_client"
@@ -43,7 +43,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("naming")
     spec_file = root / "naming.json"
     spec_file.write_text(json.dumps(SPEC, ensure_ascii=False), encoding="utf-8")
-    command = [sys.executable, "-m", "tools.generate", "--spec", str(spec_file), "--package-dir", str(root / PACKAGE)]
+    command = [sys.executable, "-m", "codegen.generate", "--spec", str(spec_file), "--package-dir", str(root / PACKAGE)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return root, result.stdout
@@ -149,7 +149,7 @@ def test_adversarial_specs_generate_import_and_keep_their_names_when_a_path_is_a
         for name, document in (("spec", spec), ("extended", extended)):
             roots[name].mkdir()
             (roots[name] / "spec.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-            command = [sys.executable, "-m", "tools.generate", "--spec", str(roots[name] / "spec.json")]
+            command = [sys.executable, "-m", "codegen.generate", "--spec", str(roots[name] / "spec.json")]
             command += ["--package-dir", str(roots[name] / PACKAGE)]
             running[name] = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for name, process in running.items():

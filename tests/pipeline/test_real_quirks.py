@@ -12,8 +12,8 @@ from types import ModuleType
 import httpx2
 import pytest
 
+from codegen import generate
 from tests.contract.contractlib import checks
-from tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIRKS = ROOT / "tests" / "specs" / "real_world_quirks.json"

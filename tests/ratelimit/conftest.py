@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pytest
 import redis
 
+from scripts.redis_server import RedisServer, start_redis
 from tests.client.support import API_KEY, SESSION_JSON, Loopback, Reply, Seen, assert_keys_not_logged, flavour, server
-from tools.redis_server import RedisServer, start_redis
 
 __all__ = ["flavour", "server"]  # fixtures
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from scripts.prism import free_port
+from scripts.redis_server import RedisServer
 from tests.client.support import (
     API_KEY,
     SESSION_JSON,
@@ -26,8 +28,6 @@ from tests.client.support import (
     raises_clean,
 )
 from tests.ratelimit.conftest import Arrivals
-from tools.prism import free_port
-from tools.redis_server import RedisServer
 from wassist_api_client import AsyncWassist, RateLimit, RateLimitBackendError, Wassist
 from wassist_api_client.api.whatsapp_link_sessions import create
 
@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def fleet(base_url: str, redis_url: str, processes: int, calls: int, threads: int) -> list[dict[str, int]]:
-    """`processes` worker processes of tools.bench_fleet, started together; the outcomes each prints."""
-    command = [sys.executable, "-m", "tools.bench_fleet", "worker", "--base-url", base_url, "--mode", "shared"]
+    """`processes` worker processes of scripts.bench_fleet, started together; the outcomes each prints."""
+    command = [sys.executable, "-m", "scripts.bench_fleet", "worker", "--base-url", base_url, "--mode", "shared"]
     command += ["--calls", str(calls), "--threads", str(threads), "--limit", "20", "--per", "1.0"]
     command += ["--redis-url", redis_url]
     env = {**os.environ, "WASSIST_API_KEY": API_KEY, "PYTHONPATH": str(ROOT)}

@@ -1,6 +1,6 @@
 """The runtime's import structure: no import cycle, and one runtime module for generated code.
 
-Hand-written and generated modules are told apart by `tools.generate.is_generated`, the rule
+Hand-written and generated modules are told apart by `codegen.generate.is_generated`, the rule
 `make generate` itself follows, so that new hand-written modules and subpackages (a CLI, `testing/`)
 are covered as soon as they exist.
 """
@@ -15,9 +15,9 @@ from types import ModuleType
 
 import pytest
 
+from codegen.generate import is_generated
 from tests.conftest import corpus_specs
 from tests.structure.imports import cycles, import_graph, imports_of, package_modules
-from tools.generate import is_generated
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "wassist_api_client"

@@ -178,7 +178,7 @@ def test_respond_accepts_wrappers_and_marked_namespace_methods(wassist_fake: Was
 
     Namespace.create.__wassist_operation__ = create_module  # type: ignore[attr-defined]
 
-    class Generated:  # as tools/namespaces.py renders a method: its docstring names the module function
+    class Generated:  # as codegen/namespaces.py renders a method: its docstring names the module function
         def create(self, **kwargs: Any) -> Any:
             """POST /api/v1/whatsapp-link-sessions/: `api.whatsapp_link_sessions.create.sync_detailed`."""
             return create_module.sync_detailed(**kwargs)
@@ -369,7 +369,7 @@ def test_the_webhook_signer_is_re_exported_and_its_deliveries_verify() -> None:
 
 
 def test_the_shipped_spec_is_the_normalized_spec_with_its_module_table() -> None:
-    from tools.generate import OPERATION_MODULES_KEY, SHIPPED_SPEC, load_normalized, operation_modules
+    from codegen.generate import OPERATION_MODULES_KEY, SHIPPED_SPEC, load_normalized, operation_modules
 
     shipped = json.loads((Path(wassist_api_client.__file__).parent / SHIPPED_SPEC).read_text())
     normalized = load_normalized(ROOT / "openapi.json")
@@ -385,12 +385,12 @@ def test_check_generated_covers_the_shipped_spec(tmp_path: Path) -> None:
     repo.mkdir()
     for name in ("openapi.json", "generator-config.yaml", "pyproject.toml"):
         (repo / name).write_bytes((ROOT / name).read_bytes())
-    for folder in ("tools", "templates", "wassist_api_client"):
+    for folder in ("codegen", "wassist_api_client"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shipped = repo / "wassist_api_client" / "openapi.normalized.json"
     shipped.write_text(shipped.read_text().replace('"create"', '"create_edited"', 1))
     result = subprocess.run(
-        [sys.executable, "-m", "tools.generate", "--check"], cwd=repo, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "codegen.generate", "--check"], cwd=repo, capture_output=True, text=True, check=False
     )
     assert result.returncode == 1
     assert "committed/openapi.normalized.json" in result.stdout and "create_edited" in result.stdout

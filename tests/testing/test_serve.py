@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tools.prism import free_port
+from scripts.prism import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "create_link_session.py"

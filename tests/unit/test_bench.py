@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tools import bench, bench_data
+from scripts import bench, bench_data
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PAIR_KEYS = {

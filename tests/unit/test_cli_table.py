@@ -1,4 +1,4 @@
-"""tools/cli_table.py on OperationModule values of our own (nested resources included), and the click app built
+"""codegen/cli_table.py on OperationModule values of our own (nested resources included), and the click app built
 from such a table (help only: nothing is called)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tools.cli_table import CommandTableError, command_path, commands, render
-from tools.generate import OperationModule
+from codegen.cli_table import CommandTableError, command_path, commands, render
+from codegen.generate import OperationModule
 from wassist_api_client._cli import _app
 from wassist_api_client._cli._table import Command, Param
 

@@ -1,4 +1,4 @@
-"""Unit tests of tools/naming.py: the import path of each operation, from the spec's paths alone."""
+"""Unit tests of codegen/naming.py: the import path of each operation, from the spec's paths alone."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import keyword
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
+from codegen.naming import BUILTINS, RESERVED, Named, NamingError, Operation, api_prefix, identifier, name_operations
 from tests.pipeline.adversarial import WORST_CASE, SpecShape, spec_shapes
 from tests.pipeline.naming_specs import WASSIST_LISTS, WASSIST_NAMES
-from tools.naming import BUILTINS, RESERVED, Named, NamingError, Operation, api_prefix, identifier, name_operations
 
 WASSIST = [Operation(key.split()[0].lower(), key.split()[1], is_list=key in WASSIST_LISTS) for key in WASSIST_NAMES]
 

@@ -1,4 +1,4 @@
-"""Unit tests of tools/normalize.py on small specs built here and on the corpus in tests/specs/."""
+"""Unit tests of codegen/normalize.py on small specs built here and on the corpus in tests/specs/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator, validate
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
-from tools.normalize import NormalizationError, main, normalize
+from codegen.normalize import NormalizationError, main, normalize
 
 Json = dict[str, Any]
 ROOT = Path(__file__).resolve().parents[2]
@@ -687,7 +687,7 @@ def test_cli_writes_the_normalized_spec_and_reports_errors(tmp_path: Path, capsy
 def test_cli_runs_as_a_module(tmp_path: Path) -> None:
     dst = tmp_path / "out.json"
     result = subprocess.run(
-        [sys.executable, "-m", "tools.normalize", str(ROOT / "openapi.json"), str(dst)],
+        [sys.executable, "-m", "codegen.normalize", str(ROOT / "openapi.json"), str(dst)],
         cwd=ROOT,
         capture_output=True,
         text=True,

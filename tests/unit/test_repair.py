@@ -1,4 +1,4 @@
-"""tools/repair.py: invalid specs repaired where the defect's meaning is plain, each repair named by JSON pointer."""
+"""codegen/repair.py: invalid specs repaired where the defect's meaning is plain, each repair named by JSON pointer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from tools.repair import RepairError, repair_spec
+from codegen.repair import RepairError, repair_spec
 
 Json = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""tools.spec_diff on small specs written here: each kind of change, its breaking flag, bumps, rendering."""
+"""codegen.spec_diff on small specs written here: each kind of change, its breaking flag, bumps, rendering."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tools.spec_diff import (
+from codegen.spec_diff import (
     Change,
     Report,
     Side,
@@ -175,7 +175,7 @@ def test_operation_removed_is_breaking() -> None:
 
 
 def test_an_operation_id_change_moves_nothing() -> None:
-    # modules are named after paths (tools/naming.py), so a new operationId is no API change at all
+    # modules are named after paths (codegen/naming.py), so a new operationId is no API change at all
     report = diff(lambda s: operation(s, "/reports/", "get").update(operationId="reports_all"))
     assert report.changes == () and report.level == "patch"
 

@@ -1,4 +1,4 @@
-"""tools.update_spec on a temporary repository, with a stand-in generator and loopback HTTP servers."""
+"""codegen.update_spec on a temporary repository, with a stand-in generator and loopback HTTP servers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tools.update_spec import CHANGELOG_HEADER, main, spec_text, update_spec
+from codegen.update_spec import CHANGELOG_HEADER, main, spec_text, update_spec
 
 TODAY = datetime.date(2026, 1, 2)
 # The stand-in generator records the spec it generated from, as the real one turns it into code.

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from tools import generate
-from tools.normalize import NormalizationError, normalize
+from codegen import generate
+from codegen.normalize import NormalizationError, normalize
 
 pytestmark = pytest.mark.slow  # generates packages (once per session)
 
@@ -207,11 +207,11 @@ def test_check_generated_fails_when_the_event_table_is_stale(tmp_path: Path) -> 
     repo.mkdir()
     shutil.copy2(ROOT / "generator-config.yaml", repo)
     shutil.copy2(SPEC_31, repo / "openapi.json")
-    for folder in ("tools", "templates", "wassist_api_client"):
+    for folder in ("codegen", "wassist_api_client"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "tools.generate", *args]
+        command = [sys.executable, "-m", "codegen.generate", *args]
         return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
 
     assert run().returncode == 0

@@ -5,7 +5,7 @@ Wassist API appears in this package, so the same checks run on openapi.json and 
 of the corpus (tests/specs/).
 
 - `spec`: the spec as the checks see it: the original and its normalized form
-  (`tools.normalize.normalize`), operations, `$ref` resolution, object views per direction.
+  (`codegen.normalize.normalize`), operations, `$ref` resolution, object views per direction.
 - `instances`: deterministic valid JSON instances of schemas (and strings for regex patterns).
 - `jsonschema`: OpenAPI 3.0 schemas as JSON Schema (hypothesis-jsonschema, jsonschema) and
   format-aware comparison of JSON values.

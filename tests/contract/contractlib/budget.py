@@ -1,4 +1,4 @@
-"""How much the contract suite does per spec. `make test-real` (tools/test_real.py) sets these variables to run
+"""How much the contract suite does per spec. `make test-real` (scripts/test_real.py) sets these variables to run
 the suite on one real spec at a time, with the wire calls sampled on large specs; unset, everything runs."""
 
 from __future__ import annotations

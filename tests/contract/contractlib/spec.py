@@ -12,8 +12,8 @@ from typing import Any, Literal
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from tools.normalize import normalize
-from tools.spec_diff import parse_spec_text
+from codegen.normalize import normalize
+from codegen.spec_diff import parse_spec_text
 
 from .budget import selected_specs
 
@@ -89,7 +89,7 @@ class Reply:
 
 
 class ContractSpec:
-    """One spec: the original and what `tools.normalize.normalize` makes of it (what the generator sees)."""
+    """One spec: the original and what `codegen.normalize.normalize` makes of it (what the generator sees)."""
 
     def __init__(self, original: Json, name: str = "spec") -> None:
         self.name = name
@@ -273,8 +273,8 @@ class Operation:
 
     @property
     def module_path(self) -> tuple[str, ...]:
-        """(package, ..., module) under api/: the import path tools/normalize.py chose (`x-module`), which is what
-        tools.generate.operation_modules() reads."""
+        """(package, ..., module) under api/: the import path codegen/normalize.py chose (`x-module`), which is what
+        codegen.generate.operation_modules() reads."""
         return tuple(str(self.node["x-module"]).split("."))
 
     @property

@@ -1,7 +1,7 @@
 """`make bench`: what the generated client costs next to raw httpx2, measured side by side.
 
-    python -m tools.bench                      # everything; table on stdout, JSON in build/bench.json
-    python -m tools.bench --only percall,parse --rounds 5 --scale 0.2
+    python -m scripts.bench                      # everything; table on stdout, JSON in build/bench.json
+    python -m scripts.bench --only percall,parse --rounds 5 --scale 0.2
 
 Every measure pairs a baseline (raw httpx2, `json.loads`, `import httpx2`) with the candidate
 (the package) and runs them interleaved in one process group: each round times the
@@ -17,11 +17,11 @@ Sections:
             vendored spec and a ~120-operation corpus spec, with the modules each one loads
   parse     `Model.from_dict(json.loads(body))` vs `json.loads(body)`, one object and a
             1,000-item list of the most nested model of the large spec
-  generate  `python -m tools.generate` wall and CPU time: vendored spec, large spec, the large spec's
+  generate  `python -m codegen.generate` wall and CPU time: vendored spec, large spec, the large spec's
             operations replicated (--replicas), to show how the cost grows with operations
   profile   where the per-call overhead goes (cProfile deltas and timed steps); informational
   fleet     processes x threads on one key against a server enforcing a rate limit: no limiter,
-            a RateLimit per process, one shared through Redis (tools.bench_fleet)
+            a RateLimit per process, one shared through Redis (scripts.bench_fleet)
 
 Raw httpx (the library this package ran on before 1.0, still in the dev virtualenv as the generator's)
 is timed beside the per-call, loopback and import measures for the record: its column shows the
@@ -61,7 +61,7 @@ from typing import Any
 
 import httpx2
 
-from tools import bench_data, bench_fleet
+from scripts import bench_data, bench_fleet
 
 try:  # the record's reference only: the package never imports it
     import httpx
@@ -541,7 +541,7 @@ def loopback_server(op: Operation, work: Path) -> Iterator[str]:
     body_file = work / "loopback-body.json"
     body_file.write_bytes(op.response_body)
     server = subprocess.Popen(
-        [sys.executable, "-m", "tools.bench_server", "--status", str(op.status), "--body-file", str(body_file)],
+        [sys.executable, "-m", "scripts.bench_server", "--status", str(op.status), "--body-file", str(body_file)],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -860,12 +860,12 @@ def _parse_list(spec: dict[str, Any], models: types.ModuleType, settings: Settin
 
 
 def _generate(spec: Path, package_dir: Path) -> tuple[float, float, float]:
-    """(wall ns, user and system CPU s of the generator and its children) of one `python -m tools.generate`."""
+    """(wall ns, user and system CPU s of the generator and its children) of one `python -m codegen.generate`."""
     shutil.rmtree(package_dir, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter_ns()
     result = subprocess.run(
-        [sys.executable, "-m", "tools.generate", "--spec", str(spec), "--package-dir", str(package_dir)],
+        [sys.executable, "-m", "codegen.generate", "--spec", str(spec), "--package-dir", str(package_dir)],
         cwd=ROOT,
         capture_output=True,
         text=True,

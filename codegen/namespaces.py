@@ -6,7 +6,7 @@ The tree comes only from `operation_modules()` (one resource per package of `par
 nested, one method per operation module). Each method's arguments and return type are read from
 the endpoint module the generator has just written (its `sync`/`asyncio` functions, through `ast`),
 so a method has exactly its module function's signature minus `client=`, and calls that function:
-one code path. Jinja renders the files (templates/namespaces/); ruff formats them with the rest.
+one code path. Jinja renders the files (codegen/templates/namespaces/); ruff formats them with the rest.
 
 Layout: `resources/__init__.py` holds the two mixins Wassist/AsyncWassist inherit (one lazy
 attribute per top-level resource); `resources/<resource>.py` holds the classes of one top-level
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import jinja2
 
-from tools.generate import GenerationError, OperationModule
+from codegen.generate import GenerationError, OperationModule
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "namespaces"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "namespaces"
 PACKAGE = "resources"
 # Public attributes of Wassist/AsyncWassist, present and planned (constructor options): a top-level resource
 # with one of these names gets a trailing underscore (`client.headers_`). tests/client checks this covers both.

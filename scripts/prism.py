@@ -3,7 +3,7 @@
     with start_prism(Path("build/openapi.normalized.json")) as prism:
         httpx2.post(prism.base_url + "/api/v1/...", ...)
 
-    python -m tools.prism openapi.json        # serve a spec in the foreground until Ctrl-C
+    python -m scripts.prism openapi.json        # serve a spec in the foreground until Ctrl-C
 
 `prism mock --errors` validates every request against the spec (an invalid one gets a 4xx with
 Prism's problem JSON) and answers with the documented examples, or with random valid payloads

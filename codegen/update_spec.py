@@ -1,6 +1,6 @@
 """Take a new upstream spec: validate it, report the changes, regenerate, bump the version.
 
-    python -m tools.update_spec [--spec PATH_OR_URL] [--repo-root DIR]   (--repo-root: for tests)
+    python -m codegen.update_spec [--spec PATH_OR_URL] [--repo-root DIR]   (--repo-root: for tests)
 
 `make update-spec [SPEC=...]` runs this. Exit codes:
 
@@ -27,12 +27,12 @@ from typing import Any
 
 import httpx2
 
-from tools.repair import Repair, RepairError, repair_spec
-from tools.spec_diff import JSONDict, Report, SpecParseError, diff_specs, parse_spec_text
+from codegen.repair import Repair, RepairError, repair_spec
+from codegen.spec_diff import JSONDict, Report, SpecParseError, diff_specs, parse_spec_text
 
 DEFAULT_SPEC_URL = "https://docs.wassist.app/api-reference/openapi.json"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_GENERATE_COMMAND = (sys.executable, "-m", "tools.generate")
+DEFAULT_GENERATE_COMMAND = (sys.executable, "-m", "codegen.generate")
 SPEC_FILE = "openapi.json"
 VERSION_FILE = Path("wassist_api_client") / "_version.py"
 CHANGELOG_FILE = "CHANGELOG.md"
@@ -120,7 +120,7 @@ def validate_openapi3(spec: JSONDict, source: str) -> None:
 
 
 def validate_or_repair(spec: JSONDict, source: str) -> list[Repair]:
-    """Validate the spec (see validate_openapi3); an invalid one whose defects tools.repair can repair passes, with
+    """Validate the spec (see validate_openapi3); an invalid one whose defects codegen.repair can repair passes, with
     the repairs that `make generate` will make (each named by its JSON pointer). Raises UpdateError otherwise."""
     try:
         validate_openapi3(spec, source)
@@ -341,7 +341,7 @@ def record_release(repo: Repo, version: str, entry: str) -> None:
 
 def main(argv: Sequence[str] | None = None, *, generate_command: Sequence[str] = DEFAULT_GENERATE_COMMAND) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.update_spec", description="Update openapi.json from upstream."
+        prog="python -m codegen.update_spec", description="Update openapi.json from upstream."
     )
     parser.add_argument("--spec", default=DEFAULT_SPEC_URL, help="local path or http(s) URL, JSON or YAML")
     parser.add_argument("--repo-root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)

@@ -1,11 +1,11 @@
 """`make test-real`: the pipeline and the contract suite on every spec of the real corpus (tests/specs/real/).
 
-    python -m tools.test_real                  # every spec of tests/specs/real/SOURCES.json
-    python -m tools.test_real kratos-api.json  # some of them
+    python -m scripts.test_real                  # every spec of tests/specs/real/SOURCES.json
+    python -m scripts.test_real kratos-api.json  # some of them
 
 For each spec: its bytes must be those published (the manifest's sha256); the run writes the document it tests
 to build/real/<name>.json (the spec as JSON, with an apiKey-in-header scheme substituted for every other kind of
-auth, since the client authenticates with a header), generates it (`tools.generate`, whose notes are printed),
+auth, since the client authenticates with a header), generates it (`codegen.generate`, whose notes are printed),
 then runs the contract suite on it in a child process: the package generated and every module imported, the
 static checks, the round trip and the wire calls through Prism, with fewer examples and calls than `make test`
 (BUDGET), and for large specs a deterministic sample of the operations on the wire (LARGE_BUDGET). Each child's
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.normalize import HTTP_METHODS
-from tools.repair import repair_spec
-from tools.spec_diff import parse_spec_text
+from codegen.normalize import HTTP_METHODS
+from codegen.repair import repair_spec
+from codegen.spec_diff import parse_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "specs" / "real"
@@ -185,7 +185,7 @@ def test_spec(entry: Json) -> Outcome:
     started = time.monotonic()
     package = BUILD / name / "wassist_api_client"
     status, peak = run_watched(
-        [sys.executable, "-m", "tools.generate", "--spec", str(tested), "--package-dir", str(package)], env
+        [sys.executable, "-m", "codegen.generate", "--spec", str(tested), "--package-dir", str(package)], env
     )
     if status == 0:
         contract_status, contract_peak = run_watched(
@@ -216,7 +216,7 @@ def table(outcomes: list[Outcome]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.test_real", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.test_real", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", help="spec files of the corpus (default: all)")
     args = parser.parse_args(argv)
     entries = [entry for entry in load_manifest() if not args.files or entry["file"] in args.files]

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from tools.prism import HOST, free_port
+from scripts.prism import HOST, free_port
 
 __all__ = ["RedisServer", "RedisServerError", "start_redis"]
 

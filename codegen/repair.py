@@ -9,7 +9,7 @@ spec is valid or no rule applies (`RepairError` then names what is left, with it
 - keys the specification does not allow where they stand (not `x-` extensions): they go;
 - an empty `required` list (OpenAPI 3.0 wants at least one name): it goes.
 
-`tools.generate` repairs before normalizing and prints each repair; `make update-spec` validates the repaired spec
+`codegen.generate` repairs before normalizing and prints each repair; `make update-spec` validates the repaired spec
 and lists the repairs in its change report.
 """
 

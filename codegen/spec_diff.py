@@ -17,7 +17,7 @@ body or request field). New enum values are never breaking because the client ke
 values it doesn't know. A schema reachable from no operation counts as both sides,
 since users may build or read its model directly.
 
-CLI: `python -m tools.spec_diff OLD NEW [--markdown]` prints the report; exit 1 if breaking.
+CLI: `python -m codegen.spec_diff OLD NEW [--markdown]` prints the report; exit 1 if breaking.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tools.normalize import module_paths
+from codegen.normalize import module_paths
 
 JSONDict = dict[str, Any]
 
@@ -522,7 +522,7 @@ class _Differ:
 
     def _operation(self, key: str, old: tuple[JSONDict, JSONDict], new: tuple[JSONDict, JSONDict]) -> Iterator[Change]:
         (old_op, old_item), (new_op, new_item) = old, new
-        # The module is named after the path (tools/naming.py), not the operationId: a changed id moves nothing.
+        # The module is named after the path (codegen/naming.py), not the operationId: a changed id moves nothing.
         was, now = self.old_modules.get(key), self.new_modules.get(key)
         if was and now and was != now:
             message = f"renamed: {PACKAGE}.{was} -> {PACKAGE}.{now} (the generated module moves)"
@@ -787,7 +787,7 @@ def _ordered_union(old: Iterable[Any], new: Iterable[Any]) -> list[Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.spec_diff", description="Compare two OpenAPI specs.")
+    parser = argparse.ArgumentParser(prog="python -m codegen.spec_diff", description="Compare two OpenAPI specs.")
     parser.add_argument("old", type=Path, help="the previous spec (JSON or YAML)")
     parser.add_argument("new", type=Path, help="the new spec (JSON or YAML)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")

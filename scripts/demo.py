@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tools.prism import PRISM_BIN, PrismError, free_port, start_prism
+from scripts.prism import PRISM_BIN, PrismError, free_port, start_prism
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "create_link_session.py"

@@ -1,4 +1,4 @@
-"""Spec-driven data for `tools.bench`: example bodies from schemas, model picking, bigger specs.
+"""Spec-driven data for `scripts.bench`: example bodies from schemas, model picking, bigger specs.
 
 Everything here reads an OpenAPI 3.0 document as published (before normalizing), so the bench
 works for any spec: request examples leave out readOnly properties, response examples leave

@@ -2,7 +2,7 @@
 
 A pure function spec -> spec, driven only by what the spec says (see issue 3):
 
-1. each operation gets its import path from its path (tools/naming.py): `x-module` (`conversations.messages.list_`),
+1. each operation gets its import path from its path (codegen/naming.py): `x-module` (`conversations.messages.list_`),
    the module name as operationId and one tag per package;
 2. inline models and enums become components named after that import path;
 3. request bodies get readOnly-free ``<Name>Request`` / ``Patched<Name>Request`` twins, responses lose writeOnly;
@@ -12,7 +12,7 @@ A pure function spec -> spec, driven only by what the spec says (see issue 3):
 6. webhook payloads (OpenAPI 3.1 `webhooks`, 3.0 `x-webhooks`) written inline become components named
    `<Event>WebhookPayload`, so that the generator (which ignores webhooks) makes their models.
 
-Usage: ``python -m tools.normalize IN.json OUT.json``
+Usage: ``python -m codegen.normalize IN.json OUT.json``
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, pascal_case
 
-from tools.naming import Named, NamingError, Operation, name_operations, separate
+from codegen.naming import Named, NamingError, Operation, name_operations, separate
 
 Json = dict[str, Any]
 
@@ -83,7 +83,7 @@ def normalize_file(src: Path, dst: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.normalize", description="Normalize an OpenAPI spec.")
+    parser = argparse.ArgumentParser(prog="python -m codegen.normalize", description="Normalize an OpenAPI spec.")
     parser.add_argument("src", type=Path, help="OpenAPI spec (JSON) to read")
     parser.add_argument("dst", type=Path, help="normalized spec (JSON) to write")
     args = parser.parse_args(argv)
@@ -610,7 +610,7 @@ def _hoist_inline_models(spec: Json, op: Json, prefix: str, place: str, errors: 
 
 
 def _tag_and_name(spec: Json, operations: list[tuple[str, str, Json, Json]], errors: list[str]) -> None:
-    """Each operation's import path (tools/naming.py) goes into `x-module`; its operationId becomes the module name
+    """Each operation's import path (codegen/naming.py) goes into `x-module`; its operationId becomes the module name
     and its one tag names its package, unique per package (generate.py moves the files to their package)."""
     try:
         named = _named(spec, operations)

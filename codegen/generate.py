@@ -1,10 +1,10 @@
 """Regenerate the package's generated code from an OpenAPI spec.
 
-    python -m tools.generate                 # openapi.json -> wassist_api_client/
-    python -m tools.generate --check         # fail with a diff if the committed code is stale
-    python -m tools.generate --spec S --package-dir D/wassist_api_client   # another spec, elsewhere
+    python -m codegen.generate                 # openapi.json -> wassist_api_client/
+    python -m codegen.generate --check         # fail with a diff if the committed code is stale
+    python -m codegen.generate --spec S --package-dir D/wassist_api_client   # another spec, elsewhere
 
-Flow: spec -> tools.normalize -> openapi-python-client (generator-config.yaml, templates/) ->
+Flow: spec -> codegen.normalize -> openapi-python-client (generator-config.yaml, codegen/templates/) ->
 ruff -> the generated files of the package. Hand-written files (`__init__.py`, `_*.py`,
 `py.typed`) are never touched; generated files (`api/`, `models/`, the other top-level
 modules) are replaced as a whole, so whatever left the spec leaves the package.
@@ -27,20 +27,20 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from tools import cli_table
-from tools.normalize import SCHEMA_REF, normalize, webhook_payloads
-from tools.repair import RepairError, repair_spec
-from tools.spec_diff import parse_spec_text
+from codegen import cli_table
+from codegen.normalize import SCHEMA_REF, normalize, webhook_payloads
+from codegen.repair import RepairError, repair_spec
+from codegen.spec_diff import parse_spec_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "wassist_api_client"
 CONFIG = ROOT / "generator-config.yaml"
-TEMPLATES = ROOT / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 NORMALIZED_SPEC = ROOT / "build" / "openapi.normalized.json"
-GENERATED_DIRS = ("api", "models", "resources")  # resources/: tools/namespaces.py, from operation_modules()
+GENERATED_DIRS = ("api", "models", "resources")  # resources/: codegen/namespaces.py, from operation_modules()
 # Top-level generated modules; every other top-level file (`__init__.py`, `_*.py`, public hand-written
 # modules such as `webhooks.py`, `py.typed`) is hand-written and never touched. `_cli_commands.py` is the
-# `wassist` command table (tools/cli_table.py).
+# `wassist` command table (codegen/cli_table.py).
 GENERATED_FILES = (
     "client.py",
     "errors.py",
@@ -126,7 +126,7 @@ def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
     """Every operation of a normalized spec with its module: the one place that maps operations to import paths
     (namespaces, the CLI and the change report read it; nothing else derives module names).
 
-    The import path is the one tools/normalize.py chose (tools/naming.py, `x-module`).
+    The import path is the one codegen/normalize.py chose (codegen/naming.py, `x-module`).
     """
     modules: list[OperationModule] = []
     for path, path_item in spec.get("paths", {}).items():
@@ -215,7 +215,7 @@ def operations_template(modules: list[OperationModule]) -> str:
         for module in modules
     }
     return (
-        "{# written by tools/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
+        "{# written by codegen/generate.py from the normalized spec #}\n{% set modules = " + json.dumps(facts) + " %}\n"
     )
 
 
@@ -302,7 +302,7 @@ def generate_into(spec: dict[str, Any], work_dir: Path) -> Path:
         raise GenerationError(f"openapi-python-client could not generate everything.\n{dropped}{output}")
     (output_dir / "_spec_defaults.py").write_text(spec_defaults(spec)[0], encoding="utf-8")
     place_endpoint_modules(modules, output_dir)
-    from tools.namespaces import render_namespaces  # here: tools.namespaces imports this module
+    from codegen.namespaces import render_namespaces  # here: codegen.namespaces imports this module
 
     render_namespaces(modules, output_dir)
     (output_dir / "webhook_events.py").write_text(webhook_events_module(spec), encoding="utf-8")
