@@ -111,6 +111,13 @@ class OperationModule:
         return Path("api", *self.parts[:-1], f"{self.parts[-1]}.py")
 
     @property
+    def deprecation(self) -> str:
+        """The `@deprecated` message of its functions (and namespace methods); empty unless the spec deprecates it."""
+        if self.operation.get("deprecated") is not True:
+            return ""
+        return f"{self.method.upper()} {self.path} is deprecated by the API"
+
+    @property
     def label(self) -> str:
         original = self.operation.get("x-original-operation-id", self.operation["operationId"])
         return f"{self.method.upper()} {self.path} ({original})"
@@ -206,11 +213,7 @@ def operations_template(modules: list[OperationModule]) -> str:
     facts = {
         module.generator_file.with_suffix("").relative_to("api").as_posix(): {
             "depth": len(module.parts) - 1,
-            "deprecated": (
-                f"{module.method.upper()} {module.path} is deprecated by the API"
-                if module.operation.get("deprecated") is True
-                else ""
-            ),
+            "deprecated": module.deprecation,
         }
         for module in modules
     }

@@ -285,6 +285,9 @@ def render_namespaces(modules: Iterable[OperationModule], package_dir: Path) -> 
             typing_imports=sorted(imports.typing_only - imports.runtime),
             runtime_imports=sorted(imports.runtime),
             import_builtins=imports.builtins,
+            any_deprecated=any(
+                method.module.deprecation for resource in root.walk() for method in resource.methods.values()
+            ),
             functions=FUNCTIONS,
             detailed_suffix=DETAILED_SUFFIX,
         )
