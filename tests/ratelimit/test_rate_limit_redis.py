@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def fleet(base_url: str, redis_url: str, processes: int, calls: int, threads: int) -> list[dict[str, int]]:
-    """`processes` worker processes of scripts.bench_fleet, started together; the outcomes each prints."""
-    command = [sys.executable, "-m", "scripts.bench_fleet", "worker", "--base-url", base_url, "--mode", "shared"]
+    """`processes` worker processes of scripts.bench.fleet, started together; the outcomes each prints."""
+    command = [sys.executable, "-m", "scripts.bench.fleet", "worker", "--base-url", base_url, "--mode", "shared"]
     command += ["--calls", str(calls), "--threads", str(threads), "--limit", "20", "--per", "1.0"]
     command += ["--redis-url", redis_url]
     env = {**os.environ, "WASSIST_API_KEY": API_KEY, "PYTHONPATH": str(ROOT)}

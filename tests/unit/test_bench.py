@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from scripts import bench, bench_data
+from scripts.bench import data as bench_data
+from scripts.bench.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PAIR_KEYS = {
@@ -43,7 +44,7 @@ TINY = [
 
 def run_bench(tmp_path: Path, *args: str) -> dict[str, Any]:
     output = tmp_path / "bench.json"
-    status = bench.main([*TINY, "--output", str(output), *args])
+    status = main([*TINY, "--output", str(output), *args])
     report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
     assert report["errors"] == {}
     assert status == 0

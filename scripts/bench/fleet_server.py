@@ -1,6 +1,6 @@
 """A loopback stand-in for the API's rate limit, for `make bench`'s fleet section (run in its own process).
 
-    python -m scripts.bench_fleet_server --limit 50 --window 1.0 --body-file BODY.json
+    python -m scripts.bench.fleet_server --limit 50 --window 1.0 --body-file BODY.json
 
 Prints its port, then answers every request: 201 with the body while the request's X-API-Key has
 had fewer than `limit` requests answered 201 in the last `window` seconds (a sliding window, as
@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.bench_server import build_response, content_length
+from scripts.bench.server import build_response, content_length
 
 _HEADER_END = b"\r\n\r\n"
 

@@ -1,16 +1,16 @@
 """`make bench`'s fleet section: one API key, several processes of several threads, one rate limit.
 
-    python -m scripts.bench_fleet                     # 4 processes x 8 threads, 500 requests, 50 per second
-    python -m scripts.bench_fleet --requests 40 --processes 2 --threads 2 --limit 20
+    python -m scripts.bench.fleet                     # 4 processes x 8 threads, 500 requests, 50 per second
+    python -m scripts.bench.fleet --requests 40 --processes 2 --threads 2 --limit 20
 
-A loopback server (scripts.bench_fleet_server) enforces `limit` requests per second per key, as
+A loopback server (scripts.bench.fleet_server) enforces `limit` requests per second per key, as
 the API does per minute, answering 429 with Retry-After beyond. The same fleet sends the same
 requests three times: without a limiter, with a RateLimit in each process (each process keeps
 its own budget: together they exceed it), and with one RateLimit shared through Redis (a
 redis-server started here). Reported for each: responses 429 (counted by the server), calls
 that failed, wall time, throughput, and the most requests the server saw in one window.
 
-The worker (`python -m scripts.bench_fleet worker ...`) is also what tests/ratelimit runs as its
+The worker (`python -m scripts.bench.fleet worker ...`) is also what tests/ratelimit runs as its
 processes. Nothing here asserts on time.
 """
 
@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx2
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODES = ("none", "per-process", "shared")
 SESSION = {
     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
@@ -107,7 +107,7 @@ def run_fleet(
     """Start the processes, let them go at once; (summed outcomes, seconds from go to the last call done)."""
     env = {**os.environ, "WASSIST_API_KEY": api_key, "PYTHONPATH": str(ROOT)}
     shares = [requests // processes + (i < requests % processes) for i in range(processes)]
-    command = [sys.executable, "-m", "scripts.bench_fleet", "worker", "--base-url", base_url, "--mode", mode]
+    command = [sys.executable, "-m", "scripts.bench.fleet", "worker", "--base-url", base_url, "--mode", mode]
     command += ["--threads", str(threads), "--limit", str(limit), "--per", str(per), "--max-wait", str(max_wait)]
     if redis_url:
         command += ["--redis-url", redis_url]
@@ -151,7 +151,7 @@ def limited_server(limit: int, window: float) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="wassist-fleet-") as work:
         body = Path(work) / "session.json"
         body.write_text(json.dumps(SESSION), encoding="utf-8")
-        command = [sys.executable, "-m", "scripts.bench_fleet_server", "--limit", str(limit)]
+        command = [sys.executable, "-m", "scripts.bench.fleet_server", "--limit", str(limit)]
         command += ["--window", str(window), "--body-file", str(body)]
         server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         try:

@@ -1,6 +1,6 @@
 """A minimal, fast HTTP/1.1 server on 127.0.0.1 for `scripts.bench` (run in its own process).
 
-    python -m scripts.bench_server --status 201 --body-file BODY.json
+    python -m scripts.bench.server --status 201 --body-file BODY.json
 
 Prints the port it listens on, then answers every request with the same status and JSON
 body, headers and body in ONE write, keeping connections alive. It reads and discards the
