@@ -133,7 +133,7 @@ def operation_modules(spec: dict[str, Any]) -> list[OperationModule]:
     """Every operation of a normalized spec with its module: the one place that maps operations to import paths
     (namespaces, the CLI and the change report read it; nothing else derives module names).
 
-    The import path is the one codegen/normalize.py chose (codegen/naming.py, `x-module`).
+    The import path is the one codegen/normalize/ chose (codegen/naming.py, `x-module`).
     """
     modules: list[OperationModule] = []
     for path, path_item in spec.get("paths", {}).items():

@@ -337,7 +337,7 @@ def test_open_enum_classes(package: Callable[[Path], ModuleType], spec: Path, sc
 
 
 def _is_nullable_enum_field(f: FieldCase) -> bool:
-    """A nullable field whose value is an enum (codegen/normalize.py writes these `{allOf|anyOf: [enum], nullable}`)."""
+    """A nullable field whose value is an enum (codegen/normalize/ writes these `{allOf|anyOf: [enum], nullable}`)."""
     members = f.schema.get("allOf") or f.schema.get("anyOf") or [f.schema]
     if not f.schema.get("nullable") or len(members) != 1:
         return False

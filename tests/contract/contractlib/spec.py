@@ -273,7 +273,7 @@ class Operation:
 
     @property
     def module_path(self) -> tuple[str, ...]:
-        """(package, ..., module) under api/: the import path codegen/normalize.py chose (`x-module`), which is what
+        """(package, ..., module) under api/: the import path codegen/normalize/ chose (`x-module`), which is what
         codegen.generate.operation_modules() reads."""
         return tuple(str(self.node["x-module"]).split("."))
 
