@@ -46,6 +46,7 @@ def runtime_packages() -> list[tuple[Path, str]]:
         *sorted((ROOT / "tests" / "specs").glob("*.json")),
         *sorted((ROOT / "tests" / "models" / "specs").glob("*.json")),
         *sorted((ROOT / "tests" / "client" / "specs").glob("*.json")),
+        *sorted((ROOT / "tests" / "faults" / "specs").glob("*.json")),
     ]
     packages = [(spec, package_name(spec)) for spec in specs]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -142,11 +142,15 @@ def test_the_wheel_installs_httpx2_not_httpx_and_passes_the_client_suites(
     subprocess.run([uv, "pip", "install", "--quiet", "--python", python, *tools], check=True)
     assert not {"httpx", "httpcore"} & installed(uv, python).keys()
     work = without_source_tree(tmp_path)
-    if pregenerated.ENV not in env:  # the pagination tests import a package generated from their spec
+    if pregenerated.ENV not in env:  # the pagination and custom-key tests import packages generated from their specs
         env[pregenerated.ENV] = str(tmp_path / "pregenerated")
         pregenerated.pregenerate(
             tmp_path / "pregenerated",
-            [(spec, package) for spec, package in pregenerated.runtime_packages() if "client" in spec.parts],
+            [
+                (spec, package)
+                for spec, package in pregenerated.runtime_packages()
+                if {"client", "faults"} & set(spec.parts)
+            ],
         )
     where = subprocess.run(
         [python, "-c", "import wassist_api_client; print(wassist_api_client.__file__)"],
